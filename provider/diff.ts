@@ -1,0 +1,154 @@
+/**
+ * Diff rules. Pure. The Engine API cannot change a network or an endpoint in place, so a change
+ * to any engine-side field is a replacement; connection secrets and delete behaviour update in
+ * place. `olds` are the resource's outputs in state, `news` the checked inputs; a value the user
+ * left out means "whatever the engine chose" and is not a change.
+ */
+import type { IpamConfig } from "./model";
+import { containsUnknown, isUnknown, sameValue } from "./values";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- diff works on raw state and inputs */
+
+export interface DiffResult {
+  readonly changes: boolean;
+  readonly replaces: string[];
+  readonly updates: string[];
+  readonly deleteBeforeReplace: boolean;
+}
+
+/** Compares a field; unknown in `news` counts as a change (it may differ once known). */
+type FieldRule = (olds: any, news: any) => boolean;
+
+const plain =
+  (field: string, dflt?: unknown): FieldRule =>
+  (o, n) =>
+    containsUnknown(n[field]) || !sameValue(o[field] ?? dflt, n[field] ?? dflt);
+
+/** Compares a field only when the user declared it; left out, the engine's value stands. */
+const declared =
+  (field: string): FieldRule =>
+  (o, n) =>
+    n[field] !== undefined && (containsUnknown(n[field]) || !sameValue(o[field], n[field]));
+
+/** Observed map keys must be the declared ones, except keys the engine adds by itself. */
+const declaredMap =
+  (field: string, engineKeys: readonly string[] = []): FieldRule =>
+  (o, n) => {
+    if (containsUnknown(n[field])) return true;
+    const want: Record<string, string> = n[field] ?? {};
+    const have = Object.fromEntries(
+      Object.entries(o[field] ?? {}).filter(([k]) => k in want || !engineKeys.includes(k)),
+    );
+    return !sameValue(have, want);
+  };
+
+const connectionHost: FieldRule = (o, n) =>
+  containsUnknown(n.connection?.host) || (o.connection?.host ?? "") !== (n.connection?.host ?? "");
+
+const connectionSecrets: FieldRule = (o, n) =>
+  ["caMaterial", "certMaterial", "keyMaterial"].some((k) => !sameValue(o.connection?.[k], n.connection?.[k]));
+
+/** A declared pool matches an observed one when every field it declares is equal. */
+function poolMatches(declared: IpamConfig, observed: IpamConfig): boolean {
+  return (Object.keys(declared) as (keyof IpamConfig)[]).every(
+    (k) => declared[k] === undefined || sameValue(declared[k], observed[k]),
+  );
+}
+
+/** Pools left out are the engine's to choose; declared pools must each match one observed pool. */
+const ipamConfigs: FieldRule = (o, n) => {
+  if (containsUnknown(n.ipamConfigs)) return true;
+  const declared: IpamConfig[] = n.ipamConfigs ?? [];
+  if (declared.length === 0) return false;
+  const observed: IpamConfig[] = [...(o.ipamConfigs ?? [])];
+  if (declared.length !== observed.length) return true;
+  return !declared.every((d) => {
+    const i = observed.findIndex((x) => poolMatches(d, x));
+    return i >= 0 && observed.splice(i, 1).length === 1;
+  });
+};
+
+/** Whether a reference (name, full ID or ID prefix) the user gave denotes the object in state. */
+export function refersTo(ref: unknown, id: string | undefined, name: string | undefined): boolean {
+  if (typeof ref !== "string" || isUnknown(ref) || ref === "") return false;
+  const bare = ref.replace(/^\//, "");
+  return bare === name?.replace(/^\//, "") || bare === id || (bare.length >= 12 && !!id?.startsWith(bare));
+}
+
+const reference =
+  (field: string, idField: string, nameField: string): FieldRule =>
+  (o, n) =>
+    isUnknown(n[field]) || (n[field] !== o[field] && !refersTo(n[field], o[idField], o[nameField]));
+
+function evaluate(
+  olds: any,
+  news: any,
+  replaceRules: Record<string, FieldRule>,
+  updateRules: Record<string, FieldRule>,
+): { replaces: string[]; updates: string[] } {
+  const pick = (rules: Record<string, FieldRule>): string[] =>
+    Object.entries(rules)
+      .filter(([, rule]) => rule(olds, news))
+      .map(([field]) => field);
+  return { replaces: pick(replaceRules), updates: pick(updateRules) };
+}
+
+/** Driver options the engine sets on its own (overlay VXLAN IDs), not a user's change. */
+export const ENGINE_OPTION_KEYS = ["com.docker.network.driver.overlay.vxlanid_list"] as const;
+
+const NETWORK_REPLACE_RULES: Record<string, FieldRule> = {
+  name: plain("name"),
+  driver: plain("driver"),
+  ipamConfigs,
+  ipamDriver: plain("ipamDriver", "default"),
+  ipamOptions: plain("ipamOptions", {}),
+  ipv6: plain("ipv6", false),
+  internal: plain("internal", false),
+  attachable: plain("attachable", false),
+  ingress: plain("ingress", false),
+  labels: declaredMap("labels"),
+  options: declaredMap("options", ENGINE_OPTION_KEYS),
+  connection: connectionHost,
+};
+
+const UPDATE_RULES: Record<string, FieldRule> = {
+  connection: connectionSecrets,
+  disconnectOnDelete: plain("disconnectOnDelete", false),
+  adopt: plain("adopt", false),
+};
+
+/** Diff of a network (bridge or overlay). */
+export function diffNetwork(olds: any, news: any): DiffResult {
+  const { replaces, updates } = evaluate(olds, news, NETWORK_REPLACE_RULES, UPDATE_RULES);
+  return {
+    changes: replaces.length + updates.length > 0,
+    replaces,
+    updates: updates.filter((f) => !replaces.includes(f)),
+    // Names are unique per engine: a replacement that keeps the name must delete first.
+    deleteBeforeReplace: replaces.length > 0 && !news.autoNamed,
+  };
+}
+
+const ATTACHMENT_REPLACE_RULES: Record<string, FieldRule> = {
+  network: reference("network", "networkId", "networkName"),
+  container: reference("container", "containerId", "containerName"),
+  aliases: plain("aliases", []),
+  ipv4Address: declared("ipv4Address"),
+  ipv6Address: declared("ipv6Address"),
+  linkLocalIps: plain("linkLocalIps", []),
+  driverOptions: plain("driverOptions", {}),
+  connection: connectionHost,
+};
+
+/** Diff of a NetworkAttachment: any endpoint change is a disconnect and a new connect. */
+export function diffAttachment(olds: any, news: any): DiffResult {
+  const { replaces, updates } = evaluate(olds, news, ATTACHMENT_REPLACE_RULES, { connection: connectionSecrets });
+  // The same container cannot be connected to the same network twice: disconnect first.
+  const samePair = !replaces.includes("network") && !replaces.includes("container");
+  return {
+    changes: replaces.length + updates.length > 0,
+    replaces,
+    updates: updates.filter((f) => !replaces.includes(f)),
+    deleteBeforeReplace: replaces.length > 0 && samePair,
+  };
+}

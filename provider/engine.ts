@@ -1,0 +1,137 @@
+/**
+ * The one place that talks to a Docker engine. A thin client over an injected dockerode: each
+ * method is one Engine API call (or a call and the inspect that reads its result), mapped to the
+ * camelCase model. Not-found is `undefined`, never an exception.
+ */
+import Docker from "dockerode";
+import { dockerodeOptions, resolveHost } from "./connection";
+import {
+  endpointConfigRequest,
+  endpointFromApi,
+  networkCreateRequest,
+  networkFromApi,
+  type Connection,
+  type EndpointInfo,
+  type EndpointSpec,
+  type NetworkInfo,
+  type NetworkSpec,
+} from "./model";
+
+/** Engine calls time out after this long, so nothing waits on a dead engine forever. */
+export const ENGINE_TIMEOUT_MS = 60_000;
+
+/** A container as far as networking goes (`docker inspect`). */
+export interface ContainerInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly running: boolean;
+  /** Endpoints by network name. */
+  readonly networks: Record<string, EndpointInfo>;
+}
+
+/** Filters of `docker network ls --filter`. */
+export interface NetworkFilters {
+  readonly name?: string;
+  readonly id?: string;
+  readonly driver?: string;
+  readonly label?: string | string[];
+  readonly scope?: string;
+  readonly type?: "custom" | "builtin";
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- dockerode's errors and JSON are untyped */
+
+const statusOf = (err: any): number | undefined => err?.statusCode;
+
+export class Engine {
+  constructor(
+    readonly docker: Docker,
+    /** The engine's address, for messages. */
+    readonly host: string,
+  ) {}
+
+  static connect(conn?: Connection): Engine {
+    return new Engine(new Docker(dockerodeOptions(conn, ENGINE_TIMEOUT_MS) as Docker.DockerOptions), resolveHost(conn));
+  }
+
+  /** Wraps an engine error in a message that says what was tried, on which engine, and why it failed. */
+  fail(what: string, err: any): Error {
+    const reason = err?.json?.message ?? err?.reason ?? err?.message ?? String(err);
+    const e = new Error(`${what} on ${this.host}: ${String(reason).trim()}`);
+    (e as any).statusCode = statusOf(err);
+    return e;
+  }
+
+  /** Runs one engine call; a 404 gives `notFound` when that is given, else every error is wrapped. */
+  private async call<T>(what: string, fn: () => Promise<T>, notFound?: { value: T }): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      if (notFound && statusOf(err) === 404) return notFound.value;
+      throw this.fail(what, err);
+    }
+  }
+
+  inspectNetwork(ref: string): Promise<NetworkInfo | undefined> {
+    return this.call(
+      `docker network inspect ${ref}`,
+      async () => networkFromApi(await this.docker.getNetwork(ref).inspect()),
+      { value: undefined },
+    );
+  }
+
+  async createNetwork(spec: NetworkSpec): Promise<NetworkInfo> {
+    const created = await this.call(`docker network create ${spec.name}`, () =>
+      this.docker.createNetwork(networkCreateRequest(spec)),
+    );
+    const info = await this.inspectNetwork(created.id);
+    if (!info) throw new Error(`docker network create ${spec.name} on ${this.host}: network vanished right after creation`);
+    return info;
+  }
+
+  /** Removes a network; true when it was there. */
+  removeNetwork(id: string): Promise<boolean> {
+    return this.call(`docker network rm ${id}`, () => this.docker.getNetwork(id).remove().then(() => true), { value: false });
+  }
+
+  async listNetworks(filters: NetworkFilters = {}): Promise<NetworkInfo[]> {
+    const f = Object.fromEntries(
+      Object.entries(filters)
+        .filter(([, v]) => v !== undefined)
+        .map(([k, v]) => [k, Array.isArray(v) ? v : [v]]),
+    );
+    const summaries = await this.call("docker network ls", () => this.docker.listNetworks({ filters: f }));
+    // The list omits attached containers; inspect each (a network removed meanwhile drops out).
+    const infos = await Promise.all(summaries.map((s: any) => this.inspectNetwork(s.Id)));
+    return infos.filter((n): n is NetworkInfo => n !== undefined);
+  }
+
+  inspectContainer(ref: string): Promise<ContainerInfo | undefined> {
+    return this.call(
+      `docker inspect ${ref}`,
+      async () => {
+        const c: any = await this.docker.getContainer(ref).inspect();
+        const networks = Object.fromEntries(
+          Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, e]) => [name, endpointFromApi(e)]),
+        );
+        return { id: c.Id, name: String(c.Name).replace(/^\//, ""), running: !!c.State?.Running, networks };
+      },
+      { value: undefined },
+    );
+  }
+
+  connect(networkId: string, containerId: string, endpoint: EndpointSpec): Promise<void> {
+    return this.call(`docker network connect ${networkId} ${containerId}`, () =>
+      this.docker.getNetwork(networkId).connect({ Container: containerId, EndpointConfig: endpointConfigRequest(endpoint) }),
+    );
+  }
+
+  /** Disconnects; true when the container was attached. */
+  disconnect(networkId: string, containerId: string, force = false): Promise<boolean> {
+    return this.call(
+      `docker network disconnect ${networkId} ${containerId}`,
+      () => this.docker.getNetwork(networkId).disconnect({ Container: containerId, Force: force }).then(() => true),
+      { value: false },
+    );
+  }
+}

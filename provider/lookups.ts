@@ -1,0 +1,61 @@
+/** Lookups: `docker network inspect` and `docker network ls`, as Pulumi functions. */
+import * as pulumi from "@pulumi/pulumi";
+import { Engine, type NetworkFilters } from "./engine";
+import type { Connection, NetworkInfo } from "./model";
+import type { ConnectionArgs } from "./network";
+
+export type { NetworkInfo, NetworkContainer } from "./model";
+export type { NetworkFilters } from "./engine";
+
+/** Arguments of {@link getNetwork}: exactly one of `name` and `id`. */
+export interface GetNetworkArgs {
+  /** The network's name (`docker network inspect NAME`). */
+  readonly name?: string;
+  /** The network's ID or a unique prefix of it. */
+  readonly id?: string;
+  /** The engine to ask. @default `DOCKER_HOST`, else the local socket */
+  readonly connection?: Connection;
+}
+
+/** Looks a network up by name or ID, with its attached containers; fails when it does not exist. */
+export async function getNetwork(args: GetNetworkArgs): Promise<NetworkInfo> {
+  const ref = args.id ?? args.name;
+  if (!ref || (args.id && args.name)) throw new Error("getNetwork: give exactly one of name and id");
+  const engine = Engine.connect(args.connection);
+  const info = await engine.inspectNetwork(ref);
+  // Inspect by name also matches ID prefixes; a lookup by name must match the name itself.
+  if (!info || (args.name !== undefined && info.name !== args.name)) {
+    throw new Error(`getNetwork: no network ${args.id ? "with ID" : "named"} "${ref}" on ${engine.host}`);
+  }
+  return info;
+}
+
+/** Arguments of {@link listNetworks}. */
+export interface ListNetworksArgs {
+  /** `docker network ls --filter` filters (name and id match substrings/prefixes, as in the CLI). @default none */
+  readonly filters?: NetworkFilters;
+  /** The engine to ask. @default `DOCKER_HOST`, else the local socket */
+  readonly connection?: Connection;
+}
+
+/** Lists networks (`docker network ls`), each with the full picture of {@link getNetwork}. */
+export function listNetworks(args: ListNetworksArgs = {}): Promise<NetworkInfo[]> {
+  return Engine.connect(args.connection).listNetworks(args.filters);
+}
+
+/** {@link getNetwork} taking `Input`s. */
+export function getNetworkOutput(args: {
+  name?: pulumi.Input<string>;
+  id?: pulumi.Input<string>;
+  connection?: pulumi.Input<ConnectionArgs>;
+}): pulumi.Output<NetworkInfo> {
+  return pulumi.output(args).apply((a) => getNetwork(a as GetNetworkArgs));
+}
+
+/** {@link listNetworks} taking `Input`s. */
+export function listNetworksOutput(args: {
+  filters?: pulumi.Input<NetworkFilters>;
+  connection?: pulumi.Input<ConnectionArgs>;
+} = {}): pulumi.Output<NetworkInfo[]> {
+  return pulumi.output(args).apply((a) => listNetworks(a as ListNetworksArgs));
+}

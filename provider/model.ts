@@ -1,0 +1,205 @@
+/**
+ * The resource model and its mapping to and from the Docker Engine API. Pure: no dockerode, no
+ * Pulumi runtime. Engine JSON is PascalCase; everything the library exposes is camelCase.
+ */
+
+/** Where the Docker engine is. Names follow @pulumi/docker's provider configuration. */
+export interface Connection {
+  /** `unix:///path`, `tcp://host:port` or `ssh://user@host`; default `DOCKER_HOST`, else the local socket. */
+  readonly host?: string;
+  /** PEM CA certificate for `tcp://` with TLS. */
+  readonly caMaterial?: string;
+  /** PEM client certificate for `tcp://` with TLS. */
+  readonly certMaterial?: string;
+  /** PEM client key (TLS) or SSH private key; always kept secret. */
+  readonly keyMaterial?: string;
+}
+
+/** One IPAM pool of a network (`docker network create --subnet/--gateway/--ip-range/--aux-address`). */
+export interface IpamConfig {
+  readonly subnet?: string;
+  readonly gateway?: string;
+  readonly ipRange?: string;
+  readonly auxAddresses?: Record<string, string>;
+}
+
+/** A network's declared settings after `check`: plain values, name resolved. */
+export interface NetworkSpec {
+  readonly name: string;
+  readonly driver: "bridge" | "overlay";
+  readonly ipamConfigs?: IpamConfig[];
+  readonly ipamDriver?: string;
+  readonly ipamOptions?: Record<string, string>;
+  readonly ipv6?: boolean;
+  readonly internal?: boolean;
+  readonly attachable?: boolean;
+  readonly ingress?: boolean;
+  readonly labels?: Record<string, string>;
+  /** Driver options, typed options already merged in. */
+  readonly options?: Record<string, string>;
+}
+
+/** A container's endpoint on a network, as `docker network inspect` lists it. */
+export interface NetworkContainer {
+  readonly containerId: string;
+  readonly name: string;
+  readonly endpointId: string;
+  readonly macAddress: string;
+  readonly ipv4Address: string;
+  readonly ipv6Address: string;
+}
+
+/** A network as the engine reports it (`docker network inspect`). */
+export interface NetworkInfo {
+  readonly id: string;
+  readonly name: string;
+  readonly driver: string;
+  readonly scope: string;
+  readonly internal: boolean;
+  readonly attachable: boolean;
+  readonly ingress: boolean;
+  readonly ipv6: boolean;
+  readonly ipamDriver: string;
+  readonly ipamOptions: Record<string, string>;
+  readonly ipamConfigs: IpamConfig[];
+  readonly options: Record<string, string>;
+  readonly labels: Record<string, string>;
+  readonly createdAt: string;
+  readonly containers: NetworkContainer[];
+}
+
+/** A container's settings on one network (`docker inspect` → NetworkSettings.Networks[name]). */
+export interface EndpointInfo {
+  readonly networkId: string;
+  readonly endpointId: string;
+  readonly aliases: string[];
+  readonly ipv4Address: string;
+  readonly ipv6Address: string;
+  readonly macAddress: string;
+  readonly gateway: string;
+}
+
+/** Label put on every object this library creates, so its objects can be told apart from others. */
+export const MANAGED_LABEL = "pulumi-docker-networking.managed";
+
+/** Typed bridge settings and the driver options they stand for. */
+export const BRIDGE_OPTION_KEYS = {
+  bridgeName: "com.docker.network.bridge.name",
+  mtu: "com.docker.network.driver.mtu",
+  enableIcc: "com.docker.network.bridge.enable_icc",
+  enableIpMasquerade: "com.docker.network.bridge.enable_ip_masquerade",
+  hostBindingIpv4: "com.docker.network.bridge.host_binding_ipv4",
+} as const;
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- engine JSON is untyped at this boundary */
+
+const stringMap = (m: any): Record<string, string> => ({ ...(m ?? {}) });
+
+const withoutEmpty = <T extends object>(o: T): T =>
+  Object.fromEntries(
+    Object.entries(o).filter(
+      ([, v]) => v !== undefined && v !== "" && !(typeof v === "object" && Object.keys(v).length === 0),
+    ),
+  ) as T;
+
+export function ipamConfigFromApi(c: any): IpamConfig {
+  return withoutEmpty({
+    subnet: c.Subnet,
+    gateway: c.Gateway,
+    ipRange: c.IPRange,
+    auxAddresses: c.AuxiliaryAddresses ? stringMap(c.AuxiliaryAddresses) : undefined,
+  });
+}
+
+/** Maps `GET /networks/{id}` JSON to the model; the library's own label is left out. */
+export function networkFromApi(n: any): NetworkInfo {
+  const labels = stringMap(n.Labels);
+  delete labels[MANAGED_LABEL];
+  return {
+    id: n.Id,
+    name: n.Name,
+    driver: n.Driver,
+    scope: n.Scope,
+    internal: !!n.Internal,
+    attachable: !!n.Attachable,
+    ingress: !!n.Ingress,
+    ipv6: !!n.EnableIPv6,
+    ipamDriver: n.IPAM?.Driver || "default",
+    ipamOptions: stringMap(n.IPAM?.Options),
+    ipamConfigs: (n.IPAM?.Config ?? []).map(ipamConfigFromApi),
+    options: stringMap(n.Options),
+    labels,
+    createdAt: n.Created,
+    containers: Object.entries(n.Containers ?? {}).map(([containerId, c]: [string, any]) => ({
+      containerId,
+      name: c.Name,
+      endpointId: c.EndpointID,
+      macAddress: c.MacAddress,
+      ipv4Address: c.IPv4Address,
+      ipv6Address: c.IPv6Address,
+    })),
+  };
+}
+
+/** Maps a spec to the `POST /networks/create` body. */
+export function networkCreateRequest(spec: NetworkSpec): any {
+  return {
+    Name: spec.name,
+    Driver: spec.driver,
+    CheckDuplicate: true,
+    Internal: !!spec.internal,
+    Attachable: !!spec.attachable,
+    Ingress: !!spec.ingress,
+    EnableIPv6: !!spec.ipv6,
+    IPAM: {
+      Driver: spec.ipamDriver ?? "default",
+      Options: spec.ipamOptions ?? {},
+      Config: (spec.ipamConfigs ?? []).map((c) =>
+        withoutEmpty({
+          Subnet: c.subnet,
+          Gateway: c.gateway,
+          IPRange: c.ipRange,
+          AuxiliaryAddresses: c.auxAddresses,
+        }),
+      ),
+    },
+    Options: spec.options ?? {},
+    Labels: { ...spec.labels, [MANAGED_LABEL]: "true" },
+  };
+}
+
+/** Maps one entry of a container's `NetworkSettings.Networks` to the model. */
+export function endpointFromApi(e: any): EndpointInfo {
+  return {
+    networkId: e.NetworkID,
+    endpointId: e.EndpointID,
+    aliases: [...(e.Aliases ?? [])],
+    ipv4Address: e.IPAddress ?? "",
+    ipv6Address: e.GlobalIPv6Address ?? "",
+    macAddress: e.MacAddress ?? "",
+    gateway: e.Gateway ?? "",
+  };
+}
+
+/** Settings for connecting a container to a network (`docker network connect`). */
+export interface EndpointSpec {
+  readonly aliases?: string[];
+  readonly ipv4Address?: string;
+  readonly ipv6Address?: string;
+  readonly linkLocalIps?: string[];
+  readonly driverOptions?: Record<string, string>;
+}
+
+/** Maps endpoint settings to the `POST /networks/{id}/connect` body's EndpointConfig. */
+export function endpointConfigRequest(spec: EndpointSpec): any {
+  const ipam = withoutEmpty({
+    IPv4Address: spec.ipv4Address,
+    IPv6Address: spec.ipv6Address,
+    LinkLocalIPs: spec.linkLocalIps?.length ? spec.linkLocalIps : undefined,
+  });
+  return withoutEmpty({
+    Aliases: spec.aliases?.length ? spec.aliases : undefined,
+    IPAMConfig: Object.keys(ipam).length ? ipam : undefined,
+    DriverOpts: spec.driverOptions,
+  });
+}

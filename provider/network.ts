@@ -1,0 +1,131 @@
+/** What every network resource shares: args, outputs, and how args become provider inputs. */
+import * as pulumi from "@pulumi/pulumi";
+import type { Connection, IpamConfig } from "./model";
+import { providerShim } from "./dynamic/shim";
+import type { ProviderKind } from "./dynamic/impl";
+
+/** Where the Docker engine is; `Input` form of {@link Connection}. */
+export interface ConnectionArgs {
+  /** `unix:///path`, `tcp://host:port` or `ssh://user@host` (`docker -H`). @default `DOCKER_HOST`, else `unix:///var/run/docker.sock` */
+  readonly host?: pulumi.Input<string>;
+  /** PEM CA certificate for TLS (`docker --tlscacert`). @default none */
+  readonly caMaterial?: pulumi.Input<string>;
+  /** PEM client certificate for TLS (`docker --tlscert`). @default none */
+  readonly certMaterial?: pulumi.Input<string>;
+  /** PEM client key for TLS (`docker --tlskey`) or SSH private key; stored as a secret. @default none */
+  readonly keyMaterial?: pulumi.Input<string>;
+}
+
+/** One IPAM pool; `Input` form of {@link IpamConfig}. */
+export interface IpamConfigArgs {
+  /** The pool's CIDR (`--subnet`). */
+  readonly subnet: pulumi.Input<string>;
+  /** Gateway address inside the subnet (`--gateway`). @default the engine picks the first address */
+  readonly gateway?: pulumi.Input<string>;
+  /** Sub-range containers get addresses from (`--ip-range`). @default the whole subnet */
+  readonly ipRange?: pulumi.Input<string>;
+  /** Addresses the engine must not hand out, by host name (`--aux-address host=ip`). @default none */
+  readonly auxAddresses?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+}
+
+/** Arguments every network driver takes. */
+export interface NetworkArgs {
+  /** Docker network name (`docker network create NAME`). @default `<logical name>-<7 hex>`, stable across updates */
+  readonly name?: pulumi.Input<string>;
+  /** IPAM pools (`--subnet`, `--gateway`, `--ip-range`, `--aux-address`). @default one pool chosen by the engine */
+  readonly ipamConfigs?: pulumi.Input<pulumi.Input<IpamConfigArgs>[]>;
+  /** IPAM driver (`--ipam-driver`). @default "default" */
+  readonly ipamDriver?: pulumi.Input<string>;
+  /** IPAM driver options (`--ipam-opt`). @default none */
+  readonly ipamOptions?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Enable IPv6 (`--ipv6`). @default false */
+  readonly ipv6?: pulumi.Input<boolean>;
+  /** No external access (`--internal`). @default false */
+  readonly internal?: pulumi.Input<boolean>;
+  /** Standalone containers may attach (`--attachable`). @default false */
+  readonly attachable?: pulumi.Input<boolean>;
+  /** Network labels (`--label`). @default none */
+  readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** Driver options (`--opt`). @default none */
+  readonly options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /** On destroy, disconnect containers still attached instead of failing. @default false */
+  readonly disconnectOnDelete?: pulumi.Input<boolean>;
+  /**
+   * Take over an existing network of this `name` instead of creating it (Pulumi's `import` does not
+   * work for dynamic resources). Its settings must match the declaration; from then on it is
+   * managed like any other: destroy removes it. @default false
+   */
+  readonly adopt?: pulumi.Input<boolean>;
+  /** The engine to manage the network on. @default `DOCKER_HOST`, else the local socket */
+  readonly connection?: pulumi.Input<ConnectionArgs>;
+}
+
+/** The connection as an input, secret whenever it carries key material. */
+export function connectionInput(conn: pulumi.Input<ConnectionArgs> | undefined): pulumi.Output<Connection> | undefined {
+  if (conn === undefined) return undefined;
+  const c = pulumi.output(conn) as pulumi.Output<Connection>;
+  return c.apply((v) => (v.caMaterial || v.certMaterial || v.keyMaterial ? pulumi.secret(c) : c));
+}
+
+/** Options every resource of this library gets: the connection never shows in plaintext. */
+export function resourceOptions(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
+  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] };
+}
+
+/** Registers each output name, so the engine fills it in even when it is not an input. */
+export function outputSlots(names: readonly string[]): Record<string, undefined> {
+  return Object.fromEntries(names.map((n) => [n, undefined]));
+}
+
+/** A dynamic resource of this library: the type token is `pulumi-nodejs:docker-networking:<Kind>`. */
+export abstract class DockerNetworkingResource extends pulumi.dynamic.Resource {
+  protected constructor(kind: ProviderKind, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
+    super(providerShim(kind), name, props, resourceOptions(opts), "docker-networking", kind);
+  }
+}
+
+/** A Docker network managed by Pulumi. */
+export abstract class NetworkResource extends DockerNetworkingResource {
+  /** The engine's network ID. */
+  declare readonly networkId: pulumi.Output<string>;
+  /** The network name. */
+  declare readonly name: pulumi.Output<string>;
+  /** The driver (`bridge`, `overlay`). */
+  declare readonly driver: pulumi.Output<string>;
+  /** `local` for bridge, `swarm` for overlay. */
+  declare readonly scope: pulumi.Output<string>;
+  /** The IPAM pools as the engine assigned them (subnet and gateway also when not declared). */
+  declare readonly ipamConfigs: pulumi.Output<IpamConfig[]>;
+  /** Labels the engine reports. */
+  declare readonly labels: pulumi.Output<Record<string, string>>;
+  /** Driver options the engine reports. */
+  declare readonly options: pulumi.Output<Record<string, string>>;
+  declare readonly internal: pulumi.Output<boolean>;
+  declare readonly attachable: pulumi.Output<boolean>;
+  declare readonly ipv6: pulumi.Output<boolean>;
+  /** When the engine created the network (RFC 3339). */
+  declare readonly createdAt: pulumi.Output<string>;
+  /** True when the network existed and was taken over with `adopt`. */
+  declare readonly adopted: pulumi.Output<boolean>;
+  /** The engine the network is on (secret when it carries key material). */
+  declare readonly connection: pulumi.Output<Connection | undefined>;
+
+  protected constructor(kind: ProviderKind, name: string, args: NetworkArgs & Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
+    super(kind, name, { ...outputSlots(NETWORK_OUTPUTS), ...args, connection: connectionInput(args.connection), autoNamePrefix: name }, opts);
+  }
+}
+
+const NETWORK_OUTPUTS = [
+  "networkId",
+  "name",
+  "driver",
+  "scope",
+  "ipamConfigs",
+  "labels",
+  "options",
+  "internal",
+  "attachable",
+  "ipv6",
+  "createdAt",
+  "adopted",
+] as const;

@@ -1,0 +1,129 @@
+/**
+ * The dynamic provider of networks (bridge, and overlay through its own driver rules):
+ *
+ * | lifecycle | Engine API                                                      |
+ * |-----------|-----------------------------------------------------------------|
+ * | check     | none: validation, defaults, auto-name                            |
+ * | diff      | none: every engine-side change is a replacement                  |
+ * | create    | POST /networks/create, GET /networks/{id} (adopt: GET by name)   |
+ * | read      | GET /networks/{id}; gone → dropped from state                    |
+ * | update    | none: only connection secrets and delete behaviour change        |
+ * | delete    | GET /networks/{id}, [POST .../disconnect], DELETE /networks/{id} |
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { diffNetwork } from "./diff";
+import { Engine } from "./engine";
+import { resolveName } from "./naming";
+import type { Connection, NetworkInfo, NetworkSpec } from "./model";
+import { networkProblems, type CheckFailure } from "./validation";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
+
+/** What differs between network drivers. */
+export interface NetworkDriver {
+  readonly driver: NetworkSpec["driver"];
+  /** The resource type, for messages. */
+  readonly kind: string;
+  /** Driver-specific input problems. */
+  problems(inputs: any): CheckFailure[];
+  /** Driver options the typed fields stand for. */
+  typedOptions(inputs: any): Record<string, string>;
+  /** Fields of the checked inputs that only the driver knows. */
+  readonly extraFields: readonly string[];
+  /** Refuses to create where the driver cannot work (an overlay needs a swarm manager). */
+  precondition?(engine: Engine, spec: NetworkSpec): Promise<void>;
+}
+
+const SHARED_FIELDS = [
+  "ipamConfigs",
+  "ipamDriver",
+  "ipamOptions",
+  "ipv6",
+  "internal",
+  "attachable",
+  "labels",
+  "disconnectOnDelete",
+  "adopt",
+  "connection",
+] as const;
+
+function specOf(inputs: any, driver: NetworkSpec["driver"]): NetworkSpec {
+  return { ...inputs, driver };
+}
+
+/** Outputs: the checked inputs, overlaid with what the engine reports. */
+function outputsOf(inputs: any, info: NetworkInfo, adopted: boolean): any {
+  const { containers: _containers, id, ...observed } = info;
+  return { ...inputs, ...observed, networkId: id, adopted };
+}
+
+function listContainers(info: NetworkInfo): string {
+  return info.containers.map((c) => `${c.name} (${c.ipv4Address || c.ipv6Address || c.containerId.slice(0, 12)})`).join(", ");
+}
+
+export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvider {
+  return {
+    async check(olds: any, news: any) {
+      const failures = [...networkProblems(news), ...d.problems(news)];
+      if (failures.length > 0) return { inputs: news, failures };
+      const { name, autoNamed } = resolveName(olds ?? {}, news);
+      const options = { ...news.options, ...d.typedOptions(news) };
+      const inputs: any = { name, autoNamed, driver: d.driver };
+      for (const f of [...SHARED_FIELDS, ...d.extraFields]) if (news[f] !== undefined) inputs[f] = news[f];
+      if (Object.keys(options).length > 0) inputs.options = options;
+      return { inputs };
+    },
+
+    async diff(_id: string, olds: any, news: any) {
+      return diffNetwork(olds, news);
+    },
+
+    async create(inputs: any) {
+      const engine = Engine.connect(inputs.connection);
+      const spec = specOf(inputs, d.driver);
+      if (inputs.adopt) {
+        const existing = await engine.inspectNetwork(spec.name);
+        if (existing) {
+          const outs = outputsOf(inputs, existing, true);
+          const differs = diffNetwork(outs, inputs).replaces;
+          if (existing.name !== spec.name || differs.length > 0) {
+            throw new Error(
+              `${d.kind} "${spec.name}": adopt found network ${existing.id.slice(0, 12)} on ${engine.host}, but its ${differs.join(", ")} differ from the declaration: declare what it has, or remove it and let Pulumi create it`,
+            );
+          }
+          return { id: existing.id, outs };
+        }
+      }
+      await d.precondition?.(engine, spec);
+      const info = await engine.createNetwork(spec);
+      return { id: info.id, outs: outputsOf(inputs, info, false) };
+    },
+
+    async read(id: string, props: any) {
+      const info = await Engine.connect(props?.connection).inspectNetwork(id);
+      // An empty ID tells Pulumi the network is gone, so refresh drops it from state.
+      if (!info) return { id: "", props: {} };
+      return { id: info.id, props: outputsOf(props, info, !!props?.adopted) };
+    },
+
+    async update(_id: string, olds: any, news: any) {
+      return { outs: { ...olds, connection: news.connection, disconnectOnDelete: news.disconnectOnDelete, adopt: news.adopt } };
+    },
+
+    async delete(id: string, props: any) {
+      const engine = Engine.connect(props.connection as Connection | undefined);
+      const info = await engine.inspectNetwork(id);
+      if (!info) return;
+      if (info.containers.length > 0) {
+        if (!props.disconnectOnDelete) {
+          throw new Error(
+            `${d.kind} "${info.name}" on ${engine.host} is still used by ${info.containers.length} container(s): ${listContainers(info)}. ` +
+              `Disconnect them (docker network disconnect ${info.name} <container>) or set disconnectOnDelete: true`,
+          );
+        }
+        for (const c of info.containers) await engine.disconnect(id, c.containerId, true);
+      }
+      await engine.removeNetwork(id);
+    },
+  };
+}

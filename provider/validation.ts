@@ -1,0 +1,240 @@
+/**
+ * Input validation for `check`. Pure, so it runs in preview before anything touches an engine.
+ * Every problem is reported (not just the first), each naming its field and the fix. Unknown
+ * values (preview) are skipped: they are checked again once known.
+ */
+import { cidrContains, cidrProblem, cidrsOverlap, parseCidr, parseIp, type Cidr } from "./cidr";
+import { BRIDGE_OPTION_KEYS } from "./model";
+import { isUnknown } from "./values";
+
+export interface CheckFailure {
+  readonly property: string;
+  readonly reason: string;
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs are validated here, then typed */
+
+const known = (v: unknown): boolean => v !== undefined && v !== null && !isUnknown(v);
+
+const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+// DNS name: labels of letters, digits and hyphens (Docker also accepts '_' and '.'-joined labels).
+const ALIAS_RE = /^(?=.{1,253}$)[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*$/;
+// Linux interface names: at most 15 bytes (IFNAMSIZ - 1), no '/', ':' or white space.
+const IFNAME_RE = /^[a-zA-Z0-9_.-]{1,15}$/;
+
+/** Docker object name rule (network names, container references by name). */
+export function nameProblem(field: string, name: unknown): CheckFailure | undefined {
+  if (!known(name)) return undefined;
+  if (typeof name !== "string" || !NAME_RE.test(name) || name.length > 255) {
+    return {
+      property: field,
+      reason: `${field} "${String(name)}" is not a valid Docker name: use letters, digits, '_', '.' and '-', starting with a letter or digit`,
+    };
+  }
+  return undefined;
+}
+
+function stringMapProblems(field: string, map: unknown): CheckFailure[] {
+  if (!known(map)) return [];
+  if (typeof map !== "object" || Array.isArray(map)) {
+    return [{ property: field, reason: `${field} must be a map of strings to strings` }];
+  }
+  return Object.entries(map as object)
+    .filter(([, v]) => known(v) && typeof v !== "string")
+    .map(([k]) => ({ property: field, reason: `${field}["${k}"] must be a string` }));
+}
+
+interface Subnet {
+  readonly index: number;
+  readonly cidr: Cidr;
+}
+
+function ipamProblems(inputs: any, failures: CheckFailure[]): void {
+  const configs = inputs.ipamConfigs;
+  if (!known(configs)) return;
+  if (!Array.isArray(configs)) {
+    failures.push({ property: "ipamConfigs", reason: "ipamConfigs must be a list of { subnet, gateway?, ipRange?, auxAddresses? }" });
+    return;
+  }
+  const subnets: Subnet[] = [];
+  configs.forEach((c: any, i: number) => {
+    const at = `ipamConfigs[${i}]`;
+    if (!known(c)) return;
+    if (!known(c.subnet)) {
+      if (c.subnet === undefined || c.subnet === null) {
+        failures.push({ property: `${at}.subnet`, reason: `${at}.subnet is required: give a CIDR such as 10.10.0.0/24` });
+      }
+      return;
+    }
+    const problem = cidrProblem(String(c.subnet));
+    if (problem) {
+      failures.push({ property: `${at}.subnet`, reason: `${at}.subnet ${problem}` });
+      return;
+    }
+    const cidr = parseCidr(c.subnet)!;
+    if (cidr.hostBitsSet) {
+      failures.push({
+        property: `${at}.subnet`,
+        reason: `${at}.subnet "${c.subnet}" has host bits set: use the network address of that prefix`,
+      });
+    }
+    if (cidr.family === 6 && inputs.ipv6 !== true && !isUnknown(inputs.ipv6)) {
+      failures.push({
+        property: `${at}.subnet`,
+        reason: `${at}.subnet "${c.subnet}" is IPv6 but ipv6 is not enabled: set ipv6: true`,
+      });
+    }
+    const inside = (field: string, text: unknown, what: "address" | "range"): void => {
+      if (!known(text)) return;
+      const value = String(text);
+      const parsed = what === "range" ? parseCidr(value) : parseIp(value);
+      if (!parsed) {
+        const fix = what === "range" ? cidrProblem(value) : `"${value}" is not an IP address`;
+        failures.push({ property: field, reason: `${field} ${fix}` });
+      } else if (!cidrContains(cidr, parsed)) {
+        failures.push({
+          property: field,
+          reason: `${field} ${value} is outside subnet ${c.subnet}: use an ${what} inside the subnet`,
+        });
+      }
+    };
+    inside(`${at}.gateway`, c.gateway, "address");
+    inside(`${at}.ipRange`, c.ipRange, "range");
+    if (known(c.auxAddresses)) {
+      failures.push(...stringMapProblems(`${at}.auxAddresses`, c.auxAddresses));
+      for (const [host, addr] of Object.entries(c.auxAddresses ?? {})) {
+        inside(`${at}.auxAddresses["${host}"]`, addr, "address");
+      }
+    }
+    for (const other of subnets) {
+      if (cidrsOverlap(other.cidr, cidr)) {
+        failures.push({
+          property: `${at}.subnet`,
+          reason: `${at}.subnet ${c.subnet} overlaps ipamConfigs[${other.index}].subnet ${configs[other.index].subnet}: give each pool its own range`,
+        });
+      }
+    }
+    subnets.push({ index: i, cidr });
+  });
+}
+
+function integerProblem(field: string, v: unknown, min: number, max: number): CheckFailure | undefined {
+  if (!known(v)) return undefined;
+  const n = typeof v === "string" && /^\d+$/.test(v) ? Number(v) : v;
+  if (typeof n !== "number" || !Number.isInteger(n) || n < min || n > max) {
+    return { property: field, reason: `${field} ${JSON.stringify(v)} must be a whole number from ${min} to ${max}` };
+  }
+  return undefined;
+}
+
+function booleanProblems(inputs: any, fields: string[]): CheckFailure[] {
+  return fields
+    .filter((f) => known(inputs[f]) && typeof inputs[f] !== "boolean")
+    .map((f) => ({ property: f, reason: `${f} must be true or false` }));
+}
+
+/** Checks the settings every network driver shares. */
+export function networkProblems(inputs: any): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
+  push(nameProblem("name", inputs.name));
+  ipamProblems(inputs, failures);
+  failures.push(...booleanProblems(inputs, ["ipv6", "internal", "attachable", "ingress", "disconnectOnDelete", "adopt"]));
+  failures.push(...stringMapProblems("labels", inputs.labels));
+  failures.push(...stringMapProblems("options", inputs.options));
+  failures.push(...stringMapProblems("ipamOptions", inputs.ipamOptions));
+  if (known(inputs.ipamDriver) && (typeof inputs.ipamDriver !== "string" || inputs.ipamDriver === "")) {
+    failures.push({ property: "ipamDriver", reason: "ipamDriver must be a non-empty driver name, e.g. default" });
+  }
+  if (inputs.adopt === true && inputs.name === undefined) {
+    failures.push({ property: "adopt", reason: "adopt needs an explicit name: the existing network is found by name" });
+  }
+  return failures;
+}
+
+/** Typed bridge fields, validated as the options they become. */
+export function bridgeOptionProblems(inputs: any): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  if (known(inputs.bridgeName) && (typeof inputs.bridgeName !== "string" || !IFNAME_RE.test(inputs.bridgeName))) {
+    failures.push({
+      property: "bridgeName",
+      reason: `bridgeName "${String(inputs.bridgeName)}" is not a Linux interface name: 1-15 letters, digits, '_', '.' or '-'`,
+    });
+  }
+  const mtu = integerProblem("mtu", inputs.mtu, 68, 65535);
+  if (mtu) failures.push(mtu);
+  failures.push(...booleanProblems(inputs, ["enableIcc", "enableIpMasquerade"]));
+  if (known(inputs.hostBindingIpv4) && parseIp(String(inputs.hostBindingIpv4))?.family !== 4) {
+    failures.push({ property: "hostBindingIpv4", reason: `hostBindingIpv4 "${String(inputs.hostBindingIpv4)}" must be an IPv4 address` });
+  }
+  for (const [field, key] of Object.entries(BRIDGE_OPTION_KEYS)) {
+    const declared = inputs.options?.[key];
+    if (known(inputs[field]) && known(declared) && String(inputs[field]) !== declared) {
+      failures.push({
+        property: field,
+        reason: `${field} ${JSON.stringify(inputs[field])} conflicts with options["${key}"] "${declared}": set one of them`,
+      });
+    }
+  }
+  return failures;
+}
+
+function addressProblem(field: string, v: unknown, family: 4 | 6): CheckFailure | undefined {
+  if (!known(v)) return undefined;
+  if (parseIp(String(v))?.family !== family) {
+    return { property: field, reason: `${field} "${String(v)}" is not an IPv${family} address` };
+  }
+  return undefined;
+}
+
+/** Checks a NetworkAttachment's inputs; `subnets` are the network's, when known. */
+export function attachmentProblems(inputs: any): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
+  for (const field of ["network", "container"]) {
+    const v = inputs[field];
+    if (v === undefined || v === null || v === "") {
+      failures.push({ property: field, reason: `${field} is required: give the ${field}'s name or ID` });
+    } else if (known(v)) {
+      push(nameProblem(field, v));
+    }
+  }
+  if (known(inputs.aliases)) {
+    if (!Array.isArray(inputs.aliases)) {
+      failures.push({ property: "aliases", reason: "aliases must be a list of DNS names" });
+    } else {
+      inputs.aliases.forEach((a: unknown, i: number) => {
+        if (known(a) && (typeof a !== "string" || !ALIAS_RE.test(a))) {
+          failures.push({
+            property: `aliases[${i}]`,
+            reason: `aliases[${i}] "${String(a)}" is not a valid DNS name: use labels of letters, digits and '-', joined by '.'`,
+          });
+        }
+      });
+    }
+  }
+  push(addressProblem("ipv4Address", inputs.ipv4Address, 4));
+  push(addressProblem("ipv6Address", inputs.ipv6Address, 6));
+  if (known(inputs.linkLocalIps)) {
+    (Array.isArray(inputs.linkLocalIps) ? inputs.linkLocalIps : [inputs.linkLocalIps]).forEach((ip: unknown, i: number) => {
+      if (known(ip) && !parseIp(String(ip))) {
+        failures.push({ property: `linkLocalIps[${i}]`, reason: `linkLocalIps[${i}] "${String(ip)}" is not an IP address` });
+      }
+    });
+  }
+  failures.push(...stringMapProblems("driverOptions", inputs.driverOptions));
+  // The network's pools, when the attachment was given the network resource and they are known.
+  const subnets = known(inputs.networkSubnets) && Array.isArray(inputs.networkSubnets) ? inputs.networkSubnets : [];
+  for (const [field, family] of [["ipv4Address", 4], ["ipv6Address", 6]] as const) {
+    const ip = known(inputs[field]) ? parseIp(String(inputs[field])) : undefined;
+    if (!ip || ip.family !== family || subnets.some((s: unknown) => !known(s))) continue;
+    const pools = subnets.map((s: string) => parseCidr(s)).filter((c: Cidr | undefined): c is Cidr => c?.family === family);
+    if (pools.length > 0 && !pools.some((c: Cidr) => cidrContains(c, ip))) {
+      failures.push({
+        property: field,
+        reason: `${field} ${inputs[field]} is outside the network's subnets (${subnets.join(", ")}): pick an address inside one of them`,
+      });
+    }
+  }
+  return failures;
+}
