@@ -1,0 +1,194 @@
+import * as assert from "node:assert/strict";
+import { providers } from "../../provider/dynamic/impl";
+import { exec, RUN_ID, startContainer, removeContainers, TEST_LABEL } from "../support/fixtures";
+import { testEngine } from "../support/hooks";
+import { checked, create, destroy, type Created } from "../support/lifecycle";
+import { getNetwork, listNetworks } from "../../provider/lookups";
+import type Docker from "dockerode";
+
+const net = providers.BridgeNetwork;
+const att = providers.NetworkAttachment;
+const labels = { [TEST_LABEL]: RUN_ID };
+
+describe("BridgeNetwork on a real engine", function () {
+  const made: Created[] = [];
+  afterEach(async () => {
+    while (made.length) await destroy(net, made.pop());
+  });
+  const createNet = async (args: object): Promise<Created> => {
+    const r = await create(net, { autoNamePrefix: "it", labels, ...args });
+    made.push(r);
+    return r;
+  };
+
+  it("creates without IPAM settings: auto-named, engine-assigned pool reported", async () => {
+    const r = await createNet({});
+    const inspect = await testEngine().docker.getNetwork(r.id).inspect();
+    assert.match(inspect.Name, /^it-[0-9a-f]{7}$/);
+    assert.equal(inspect.Driver, "bridge");
+    assert.equal(inspect.Labels![TEST_LABEL], RUN_ID);
+    assert.equal(r.outs.name, inspect.Name);
+    assert.equal(r.outs.networkId, inspect.Id);
+    assert.equal(r.outs.scope, "local");
+    assert.deepEqual(r.outs.ipamConfigs, [{ subnet: inspect.IPAM!.Config![0].Subnet, gateway: inspect.IPAM!.Config![0].Gateway }]);
+    assert.ok(r.outs.createdAt);
+  });
+
+  it("creates with every declared field as docker network inspect shows it", async () => {
+    const name = `it-full-${RUN_ID}`;
+    const r = await createNet({
+      name,
+      ipamConfigs: [
+        { subnet: "10.240.1.0/24", gateway: "10.240.1.254", ipRange: "10.240.1.128/25", auxAddresses: { printer: "10.240.1.10" } },
+        { subnet: "fd00:240:1::/64", gateway: "fd00:240:1::1" },
+      ],
+      ipamOptions: { "com.example.opt": "x" },
+      ipv6: true,
+      internal: true,
+      attachable: true,
+      labels: { ...labels, tier: "back" },
+      options: { "com.docker.network.bridge.enable_icc": "true" },
+      bridgeName: `br-${RUN_ID}`.slice(0, 15),
+      mtu: 1400,
+      enableIpMasquerade: false,
+      hostBindingIpv4: "127.0.0.1",
+    });
+    const i = await testEngine().docker.getNetwork(r.id).inspect();
+    assert.equal(i.Name, name);
+    assert.equal(i.Internal, true);
+    assert.equal(i.Attachable, true);
+    assert.equal(i.EnableIPv6, true);
+    assert.deepEqual(i.IPAM!.Options, { "com.example.opt": "x" });
+    assert.deepEqual(i.IPAM!.Config, [
+      { Subnet: "10.240.1.0/24", Gateway: "10.240.1.254", IPRange: "10.240.1.128/25", AuxiliaryAddresses: { printer: "10.240.1.10" } },
+      { Subnet: "fd00:240:1::/64", Gateway: "fd00:240:1::1" },
+    ]);
+    assert.equal(i.Labels!.tier, "back");
+    assert.deepEqual(i.Options, {
+      "com.docker.network.bridge.enable_icc": "true",
+      "com.docker.network.bridge.name": `br-${RUN_ID}`.slice(0, 15),
+      "com.docker.network.driver.mtu": "1400",
+      "com.docker.network.bridge.enable_ip_masquerade": "false",
+      "com.docker.network.bridge.host_binding_ipv4": "127.0.0.1",
+    });
+    // The state after create diffs clean against the same declaration (no spurious diff).
+    const again = await checked(net, { name, ...r.outs, autoNamePrefix: "it", ipamConfigs: [
+      { subnet: "fd00:240:1::/64", gateway: "fd00:240:1::1" },
+      { subnet: "10.240.1.0/24", gateway: "10.240.1.254", ipRange: "10.240.1.128/25", auxAddresses: { printer: "10.240.1.10" } },
+    ] }, r.outs);
+    assert.deepEqual((await net.diff!(r.id, r.outs, again)).changes, false);
+  });
+
+  it("refresh drops a network removed out of band", async () => {
+    const r = await createNet({});
+    assert.equal((await net.read!(r.id, r.outs)).id, r.id);
+    await testEngine().docker.getNetwork(r.id).remove();
+    assert.equal((await net.read!(r.id, r.outs)).id, "");
+  });
+
+  it("adopt takes over an existing network by name and refuses one that differs", async () => {
+    const name = `it-adopt-${RUN_ID}`;
+    const existing = await testEngine().docker.createNetwork({ Name: name, Labels: labels, IPAM: { Config: [{ Subnet: "10.240.9.0/24" }] } });
+    try {
+      const wrong = await checked(net, { name, adopt: true, labels, ipamConfigs: [{ subnet: "10.240.8.0/24" }] });
+      await assert.rejects(net.create(wrong), /adopt found network .* ipamConfigs differ/);
+      const r = await createNet({ name, adopt: true, ipamConfigs: [{ subnet: "10.240.9.0/24" }] });
+      assert.equal(r.id, existing.id);
+      assert.equal(r.outs.adopted, true);
+    } finally {
+      await existing.remove().catch(() => undefined);
+    }
+  });
+
+  it("getNetwork and listNetworks return the full picture", async () => {
+    const r = await createNet({ ipamConfigs: [{ subnet: "10.240.7.0/24" }], labels: { ...labels, lookup: "yes" } });
+    const byName = await getNetwork({ name: r.outs.name });
+    assert.equal(byName.id, r.id);
+    const inspect = await testEngine().docker.getNetwork(r.id).inspect();
+    // Engine 20.10 reports a declared subnet's gateway only when it was declared too.
+    assert.deepEqual(
+      byName.ipamConfigs,
+      inspect.IPAM!.Config!.map((c) => ({ subnet: c.Subnet, ...(c.Gateway ? { gateway: c.Gateway } : {}) })),
+    );
+    assert.equal(byName.ipamConfigs[0].subnet, "10.240.7.0/24");
+    assert.equal((await getNetwork({ id: r.id.slice(0, 12) })).name, r.outs.name);
+    await assert.rejects(getNetwork({ name: `nope-${RUN_ID}` }), /no network named "nope-/);
+    const listed = await listNetworks({ filters: { label: `lookup=yes` } });
+    assert.deepEqual(listed.map((n) => n.id), [r.id]);
+    assert.equal(listed[0].labels.lookup, "yes");
+  });
+});
+
+describe("NetworkAttachment on a real engine", function () {
+  let containers: Docker.Container[] = [];
+  const made: { p: typeof net; r: Created }[] = [];
+  afterEach(async () => {
+    while (made.length) {
+      const { p, r } = made.pop()!;
+      await destroy(p, r);
+    }
+    await removeContainers(containers);
+    containers = [];
+  });
+  const track = <T extends Created>(p: typeof net, r: T): T => (made.push({ p, r }), r);
+
+  it("two containers attached with aliases ping each other by alias; static IPv4 honoured; detach removes the interface", async () => {
+    const docker = testEngine().docker;
+    const network = track(net, await create(net, { autoNamePrefix: "it", labels, ipamConfigs: [{ subnet: "10.240.2.0/24" }] }));
+    const [a, b] = await Promise.all([startContainer(docker, "pdn-a"), startContainer(docker, "pdn-b")]);
+    containers.push(a, b);
+    const attA = track(att, await create(att, { network: network.outs.name, container: a.id, aliases: ["alpha"], ipv4Address: "10.240.2.10" }));
+    track(att, await create(att, { network: network.id, container: (await b.inspect()).Name.slice(1), aliases: ["beta", "bravo"] }));
+
+    assert.equal(attA.outs.ipv4Address, "10.240.2.10");
+    assert.equal(attA.outs.networkId, network.id);
+    assert.equal(attA.outs.containerId, a.id);
+    assert.match(attA.outs.macAddress, /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/);
+    assert.equal(attA.outs.gateway, "10.240.2.1");
+    const inspectA = await a.inspect();
+    assert.equal(inspectA.NetworkSettings.Networks[network.outs.name].IPAddress, "10.240.2.10");
+    assert.ok(inspectA.NetworkSettings.Networks[network.outs.name].Aliases.includes("alpha"));
+
+    const pingB = await exec(docker, b.id, ["ping", "-c", "1", "-W", "5", "alpha"]);
+    assert.equal(pingB.code, 0, pingB.output);
+    assert.match(pingB.output, /10\.240\.2\.10/);
+    const pingA = await exec(docker, a.id, ["ping", "-c", "1", "-W", "5", "bravo"]);
+    assert.equal(pingA.code, 0, pingA.output);
+
+    const before = await exec(docker, a.id, ["ip", "-o", "-4", "addr"]);
+    assert.match(before.output, /10\.240\.2\.10/);
+    await att.delete!(attA.id, attA.outs);
+    const after = await exec(docker, a.id, ["ip", "-o", "-4", "addr"]);
+    assert.doesNotMatch(after.output, /10\.240\.2\.10/);
+    assert.equal((await a.inspect()).NetworkSettings.Networks[network.outs.name], undefined);
+    assert.equal((await att.read!(attA.id, attA.outs)).id, "", "refresh drops the detached attachment");
+  });
+
+  it("refuses to delete a network in use, listing the containers; disconnectOnDelete disconnects them", async () => {
+    const docker = testEngine().docker;
+    const network = track(net, await create(net, { autoNamePrefix: "it", labels }));
+    const c = await startContainer(docker, "pdn-user");
+    containers.push(c);
+    await docker.getNetwork(network.id).connect({ Container: c.id });
+    await assert.rejects(net.delete!(network.id, network.outs), (e: Error) => {
+      assert.match(e.message, /still used by 1 container\(s\): pdn-user-\S+ \(10\.232\.\d+\.\d+\/24\)/);
+      assert.match(e.message, /disconnectOnDelete: true/);
+      return true;
+    });
+    assert.ok(await docker.getNetwork(network.id).inspect(), "network still there");
+    await net.delete!(network.id, { ...network.outs, disconnectOnDelete: true });
+    await assert.rejects(docker.getNetwork(network.id).inspect(), /404|no such network/i);
+    assert.deepEqual(Object.keys((await c.inspect()).NetworkSettings.Networks), ["bridge"]);
+  });
+
+  it("refresh drops an attachment whose container was removed; create names a missing container", async () => {
+    const docker = testEngine().docker;
+    const network = track(net, await create(net, { autoNamePrefix: "it", labels }));
+    const c = await startContainer(docker, "pdn-gone");
+    const a = await create(att, { network: network.id, container: c.id });
+    await c.remove({ force: true });
+    assert.equal((await att.read!(a.id, a.outs)).id, "");
+    await att.delete!(a.id, a.outs); // already gone: no error
+    await assert.rejects(create(att, { network: network.id, container: `missing-${RUN_ID}` }), /container "missing-\S+" not found on unix:/);
+  });
+});

@@ -1,0 +1,97 @@
+/**
+ * The Docker engine tests talk to: `DOCKER_HOST` or the default socket when reachable; otherwise,
+ * as root with `dockerd` installed, a private engine started for this run (own data-root,
+ * exec-root, pidfile, socket, bridge address and a default address pool big enough for hundreds
+ * of /24 networks), stopped afterwards.
+ */
+import { spawn, type ChildProcess } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import Docker from "dockerode";
+
+export interface TestEngine {
+  readonly host: string;
+  readonly docker: Docker;
+  stop(): Promise<void>;
+}
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+function dockerFor(host: string): Docker {
+  return new Docker({ socketPath: new URL(host).pathname, timeout: 30_000 });
+}
+
+async function reachable(host: string): Promise<boolean> {
+  if (!host.startsWith("unix://") || !fs.existsSync(new URL(host).pathname)) return false;
+  try {
+    await dockerFor(host).ping();
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function which(cmd: string): string | undefined {
+  for (const dir of (process.env.PATH ?? "").split(":")) {
+    const p = path.join(dir, cmd);
+    if (fs.existsSync(p)) return p;
+  }
+  return ["/usr/sbin", "/usr/bin", "/sbin"].map((d) => path.join(d, cmd)).find((p) => fs.existsSync(p));
+}
+
+/** Starts a private dockerd; resolves once it answers ping (bounded wait). */
+async function startPrivate(): Promise<TestEngine> {
+  const dockerd = which("dockerd");
+  if (!dockerd || process.getuid?.() !== 0) {
+    throw new Error(
+      "No Docker engine: DOCKER_HOST is unset/unreachable and /var/run/docker.sock does not answer; " +
+        "run as root with dockerd installed (apt-get install docker.io) to let the tests start a private one",
+    );
+  }
+  // Short path: unix socket paths are limited to 107 bytes.
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-engine-"));
+  const host = `unix://${dir}/docker.sock`;
+  const log = fs.openSync(path.join(dir, "dockerd.log"), "a");
+  const child: ChildProcess = spawn(
+    dockerd,
+    [
+      `--data-root=${dir}/data`,
+      `--exec-root=${dir}/exec`,
+      `--pidfile=${dir}/docker.pid`,
+      `--host=${host}`,
+      "--bip=10.231.0.1/24",
+      "--default-address-pool=base=10.232.0.0/16,size=24",
+      "--storage-driver=overlay2",
+    ],
+    { stdio: ["ignore", log, log], detached: false },
+  );
+  const docker = dockerFor(host);
+  for (let i = 0; i < 120 && !(await reachable(host)); i++) {
+    if (child.exitCode !== null) break;
+    await sleep(250);
+  }
+  if (!(await reachable(host))) {
+    child.kill("SIGKILL");
+    const tail = fs.readFileSync(path.join(dir, "dockerd.log"), "utf8").split("\n").slice(-20).join("\n");
+    throw new Error(`private dockerd did not come up within 30 s:\n${tail}`);
+  }
+  return {
+    host,
+    docker,
+    async stop() {
+      child.kill("SIGTERM");
+      for (let i = 0; i < 80 && child.exitCode === null && child.signalCode === null; i++) await sleep(250);
+      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
+      fs.closeSync(log);
+      fs.rmSync(dir, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+}
+
+export async function startTestEngine(): Promise<TestEngine> {
+  for (const host of [process.env.DOCKER_HOST, "unix:///var/run/docker.sock"]) {
+    if (host && (await reachable(host))) return { host, docker: dockerFor(host), stop: async () => {} };
+  }
+  return startPrivate();
+}
