@@ -1,0 +1,98 @@
+import * as assert from "node:assert/strict";
+import { diffAttachment, diffNetwork, refersTo } from "../../provider/diff";
+import { UNKNOWN } from "../../provider/values";
+
+// Outputs as a create leaves them: declared inputs overlaid with the engine's view.
+const state = {
+  name: "app-1a2b3c4",
+  autoNamed: true,
+  driver: "bridge",
+  networkId: "f".repeat(64),
+  ipamDriver: "default",
+  ipamOptions: {},
+  ipamConfigs: [
+    { subnet: "10.10.0.0/24", gateway: "10.10.0.1" },
+    { subnet: "fd00::/64", gateway: "fd00::1" },
+  ],
+  internal: false,
+  attachable: false,
+  ipv6: true,
+  labels: { team: "a", env: "dev" },
+  options: { "com.docker.network.driver.mtu": "1400" },
+};
+const declared = {
+  name: "app-1a2b3c4",
+  autoNamed: true,
+  driver: "bridge",
+  ipv6: true,
+  ipamConfigs: [{ subnet: "fd00::/64" }, { subnet: "10.10.0.0/24" }],
+  labels: { env: "dev", team: "a" },
+  options: { "com.docker.network.driver.mtu": "1400" },
+};
+
+describe("network diff", () => {
+  it("no diff for unchanged inputs: list/map order, defaults, engine-chosen values", () => {
+    assert.deepEqual(diffNetwork(state, declared), { changes: false, replaces: [], updates: [], deleteBeforeReplace: false });
+    assert.equal(diffNetwork({ ...state }, { ...declared, ipamConfigs: undefined }).changes, false);
+    assert.equal(diffNetwork(state, { ...declared, internal: false, ipamDriver: "default" }).changes, false);
+  });
+
+  it("a changed engine-side field replaces; auto-named creates before deleting", () => {
+    const d = diffNetwork(state, { ...declared, labels: { env: "prod", team: "a" }, internal: true });
+    assert.deepEqual(d.replaces, ["internal", "labels"]);
+    assert.equal(d.deleteBeforeReplace, false);
+    assert.deepEqual(diffNetwork(state, { ...declared, ipamConfigs: [{ subnet: "10.11.0.0/24" }, { subnet: "fd00::/64" }] }).replaces, ["ipamConfigs"]);
+    assert.deepEqual(diffNetwork(state, { ...declared, options: {} }).replaces, ["options"], "a removed option is a change");
+  });
+
+  it("an explicit name deletes before replacing (names are unique)", () => {
+    const d = diffNetwork({ ...state, autoNamed: false }, { ...declared, autoNamed: false, attachable: true });
+    assert.deepEqual(d.replaces, ["attachable"]);
+    assert.equal(d.deleteBeforeReplace, true);
+  });
+
+  it("unknown values are possible changes", () => {
+    assert.deepEqual(diffNetwork(state, { ...declared, labels: { env: UNKNOWN, team: "a" } }).replaces, ["labels"]);
+  });
+
+  it("engine-added overlay options are not changes", () => {
+    const vx = { ...state, options: { "com.docker.network.driver.overlay.vxlanid_list": "4097" } };
+    assert.equal(diffNetwork(vx, { ...declared, options: undefined }).changes, false);
+  });
+
+  it("connection secrets and delete behaviour update in place; a new host replaces", () => {
+    const d = diffNetwork({ ...state, connection: { host: "unix:///a", keyMaterial: "k1" } }, { ...declared, connection: { host: "unix:///a", keyMaterial: "k2" }, disconnectOnDelete: true });
+    assert.deepEqual([d.replaces, d.updates], [[], ["connection", "disconnectOnDelete"]]);
+    assert.deepEqual(diffNetwork(state, { ...declared, connection: { host: "tcp://h:2376" } }).replaces, ["connection"]);
+  });
+});
+
+describe("attachment diff", () => {
+  const outs = {
+    network: "app",
+    container: "web",
+    networkId: "a".repeat(64),
+    networkName: "app",
+    containerId: "b".repeat(64),
+    containerName: "web",
+    aliases: ["x", "y"],
+    ipv4Address: "10.0.0.7",
+  };
+  it("a name given where the engine reports an ID, or an ID prefix, is no change", () => {
+    assert.equal(diffAttachment(outs, { network: "a".repeat(64), container: "b".repeat(12), aliases: ["y", "x"] }).changes, false);
+    assert.equal(refersTo("/web", "b".repeat(64), "web"), true);
+    assert.equal(refersTo("bbb", "b".repeat(64), "web"), false, "short prefixes are not trusted");
+  });
+  it("engine-assigned addresses are not changes; a declared one is", () => {
+    assert.equal(diffAttachment(outs, { network: "app", container: "web", aliases: ["x", "y"] }).changes, false);
+    const d = diffAttachment(outs, { network: "app", container: "web", aliases: ["x", "y"], ipv4Address: "10.0.0.8" });
+    assert.deepEqual(d.replaces, ["ipv4Address"]);
+    assert.equal(d.deleteBeforeReplace, true, "same pair: disconnect before connecting again");
+  });
+  it("another network replaces without deleting first", () => {
+    const d = diffAttachment(outs, { network: "other", container: "web", aliases: ["x", "y"] });
+    assert.deepEqual(d.replaces, ["network"]);
+    assert.equal(d.deleteBeforeReplace, false);
+    assert.deepEqual(diffAttachment(outs, { network: UNKNOWN, container: "web", aliases: ["x", "y"] }).replaces, ["network"]);
+  });
+});

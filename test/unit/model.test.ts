@@ -1,0 +1,71 @@
+import * as assert from "node:assert/strict";
+import { dockerodeOptions, resolveHost } from "../../provider/connection";
+import { endpointConfigRequest, endpointFromApi, MANAGED_LABEL, networkCreateRequest, networkFromApi } from "../../provider/model";
+import { resolveName } from "../../provider/naming";
+
+describe("Engine API mapping", () => {
+  it("maps network inspect JSON to the camelCase model, without the library's own label", () => {
+    const n = networkFromApi({
+      Id: "abc",
+      Name: "app",
+      Created: "2026-11-27T00:00:00Z",
+      Scope: "local",
+      Driver: "bridge",
+      EnableIPv6: false,
+      IPAM: { Driver: "default", Options: null, Config: [{ Subnet: "10.0.0.0/24", Gateway: "10.0.0.1", AuxiliaryAddresses: { h: "10.0.0.9" } }] },
+      Internal: true,
+      Attachable: false,
+      Ingress: false,
+      Containers: { c1: { Name: "web", EndpointID: "e1", MacAddress: "02:42:0a:00:00:02", IPv4Address: "10.0.0.2/24", IPv6Address: "" } },
+      Options: {},
+      Labels: { [MANAGED_LABEL]: "true", team: "a" },
+    });
+    assert.deepEqual(n.ipamConfigs, [{ subnet: "10.0.0.0/24", gateway: "10.0.0.1", auxAddresses: { h: "10.0.0.9" } }]);
+    assert.deepEqual(n.labels, { team: "a" });
+    assert.deepEqual(n.ipamOptions, {});
+    assert.equal(n.internal, true);
+    assert.deepEqual(n.containers, [{ containerId: "c1", name: "web", endpointId: "e1", macAddress: "02:42:0a:00:00:02", ipv4Address: "10.0.0.2/24", ipv6Address: "" }]);
+  });
+
+  it("maps a spec to the create request, labelled as ours", () => {
+    const r = networkCreateRequest({ name: "n", driver: "bridge", ipamConfigs: [{ subnet: "10.0.0.0/24", ipRange: "10.0.0.0/25" }], labels: { a: "b" } });
+    assert.deepEqual(r.IPAM, { Driver: "default", Options: {}, Config: [{ Subnet: "10.0.0.0/24", IPRange: "10.0.0.0/25" }] });
+    assert.deepEqual(r.Labels, { a: "b", [MANAGED_LABEL]: "true" });
+    assert.equal(r.CheckDuplicate, true);
+  });
+
+  it("maps endpoints both ways", () => {
+    assert.deepEqual(endpointConfigRequest({ aliases: ["a"], ipv4Address: "10.0.0.5" }), { Aliases: ["a"], IPAMConfig: { IPv4Address: "10.0.0.5" } });
+    assert.deepEqual(endpointConfigRequest({}), {});
+    assert.equal(endpointFromApi({ NetworkID: "n", EndpointID: "e", IPAddress: "10.0.0.5", Gateway: "10.0.0.1" }).ipv4Address, "10.0.0.5");
+  });
+});
+
+describe("connection", () => {
+  it("resolves the host: declared, else DOCKER_HOST, else the local socket", () => {
+    assert.equal(resolveHost({ host: "tcp://h:1" }, { DOCKER_HOST: "unix:///x" }), "tcp://h:1");
+    assert.equal(resolveHost(undefined, { DOCKER_HOST: "unix:///x" }), "unix:///x");
+    assert.equal(resolveHost(undefined, {}), "unix:///var/run/docker.sock");
+  });
+  it("maps schemes to dockerode options and names a bad host", () => {
+    assert.deepEqual(dockerodeOptions({ host: "unix:///run/d.sock" }, 5, {}), { socketPath: "/run/d.sock", timeout: 5 });
+    assert.deepEqual(dockerodeOptions({ host: "tcp://10.0.0.1:2376", caMaterial: "CA", certMaterial: "C", keyMaterial: "K" }, 5, {}), {
+      protocol: "https", host: "10.0.0.1", port: 2376, ca: "CA", cert: "C", key: "K", timeout: 5,
+    });
+    const ssh = dockerodeOptions({ host: "ssh://ops@h", keyMaterial: "K" }, 5, {});
+    assert.equal(ssh.protocol, "ssh");
+    assert.equal(ssh.username, "ops");
+    assert.throws(() => dockerodeOptions({ host: "ftp://x" }, 5, {}), /unsupported scheme "ftp:"/);
+    assert.throws(() => dockerodeOptions({ host: "nope" }, 5, {}), /connection.host "nope" is not a URL/);
+  });
+});
+
+describe("naming", () => {
+  it("auto-names once, keeps it across updates, honours a declared name", () => {
+    const first = resolveName({}, { autoNamePrefix: "app" });
+    assert.match(first.name, /^app-[0-9a-f]{7}$/);
+    assert.deepEqual(resolveName(first, { autoNamePrefix: "app" }), first);
+    assert.deepEqual(resolveName(first, { name: "mine", autoNamePrefix: "app" }), { name: "mine", autoNamed: false });
+    assert.notEqual(resolveName({ name: "mine", autoNamed: false }, { autoNamePrefix: "app" }).name, "mine");
+  });
+});
