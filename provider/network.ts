@@ -77,7 +77,7 @@ export function outputSlots(names: readonly string[]): Record<string, undefined>
   return Object.fromEntries(names.map((n) => [n, undefined]));
 }
 
-/** A dynamic resource of this library: the type token is `pulumi-nodejs:docker-networking:<Kind>`. */
+/** A dynamic resource of this library: the type token is `pulumi-nodejs:dynamic/docker-networking:<Kind>`. */
 export abstract class DockerNetworkingResource extends pulumi.dynamic.Resource {
   protected constructor(kind: ProviderKind, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
     super(providerShim(kind), name, props, resourceOptions(opts), "docker-networking", kind);
