@@ -68,8 +68,14 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
       engine.inspectNetwork(inputs.network),
       engine.inspectContainer(inputs.container),
     ]);
-    if (!network) throw new Error(`NetworkAttachment: network "${inputs.network}" not found on ${engine.host}: create it first or check the name`);
-    if (!container) throw new Error(`NetworkAttachment: container "${inputs.container}" not found on ${engine.host}: check the name or ID`);
+    if (!network)
+      throw new Error(
+        `NetworkAttachment: network "${inputs.network}" not found on ${engine.host}: create it first or check the name`,
+      );
+    if (!container)
+      throw new Error(
+        `NetworkAttachment: container "${inputs.container}" not found on ${engine.host}: check the name or ID`,
+      );
     if (endpointOn(container, network.id)) {
       throw new Error(
         `NetworkAttachment: container "${container.name}" is already attached to network "${network.name}" on ${engine.host}: ` +
@@ -80,7 +86,9 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
     const after = await engine.inspectContainer(container.id);
     const endpoint = after && endpointOn(after, network.id);
     if (!after || !endpoint) {
-      throw new Error(`NetworkAttachment: container "${container.name}" left network "${network.name}" right after connect on ${engine.host}`);
+      throw new Error(
+        `NetworkAttachment: container "${container.name}" left network "${network.name}" right after connect on ${engine.host}`,
+      );
     }
     return { id: `${network.id}:${container.id}`, outs: outputsOf(inputs, network.name, after, endpoint) };
   },
@@ -90,7 +98,10 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
     const endpoint = container && endpointOn(container, props.networkId);
     // An empty ID tells Pulumi the attachment is gone (container removed or disconnected).
     if (!container || !endpoint) return { id: "", props: {} };
-    return { id: `${props.networkId}:${container.id}`, props: outputsOf(props, props.networkName, container, endpoint) };
+    return {
+      id: `${props.networkId}:${container.id}`,
+      props: outputsOf(props, props.networkName, container, endpoint),
+    };
   },
 
   async update(_id: string, olds: any, news: any) {

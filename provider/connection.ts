@@ -11,7 +11,11 @@ export function resolveHost(conn: Connection | undefined, env: NodeJS.ProcessEnv
 }
 
 /** Options for `new Docker(...)`; throws a message naming the host when it cannot be used. */
-export function dockerodeOptions(conn: Connection | undefined, timeoutMs: number, env: NodeJS.ProcessEnv = process.env): Record<string, unknown> {
+export function dockerodeOptions(
+  conn: Connection | undefined,
+  timeoutMs: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Record<string, unknown> {
   const host = resolveHost(conn, env);
   let url: URL;
   try {
@@ -41,7 +45,9 @@ export function dockerodeOptions(conn: Connection | undefined, timeoutMs: number
         host: url.hostname,
         port: Number(url.port) || 22,
         username: decodeURIComponent(url.username) || "root",
-        sshOptions: conn?.keyMaterial ? { privateKey: conn.keyMaterial, readyTimeout: timeoutMs } : { readyTimeout: timeoutMs },
+        sshOptions: conn?.keyMaterial
+          ? { privateKey: conn.keyMaterial, readyTimeout: timeoutMs }
+          : { readyTimeout: timeoutMs },
         timeout: timeoutMs,
       };
     default:

@@ -85,13 +85,22 @@ export class Engine {
       this.docker.createNetwork(networkCreateRequest(spec)),
     );
     const info = await this.inspectNetwork(created.id);
-    if (!info) throw new Error(`docker network create ${spec.name} on ${this.host}: network vanished right after creation`);
+    if (!info)
+      throw new Error(`docker network create ${spec.name} on ${this.host}: network vanished right after creation`);
     return info;
   }
 
   /** Removes a network; true when it was there. */
   removeNetwork(id: string): Promise<boolean> {
-    return this.call(`docker network rm ${id}`, () => this.docker.getNetwork(id).remove().then(() => true), { value: false });
+    return this.call(
+      `docker network rm ${id}`,
+      () =>
+        this.docker
+          .getNetwork(id)
+          .remove()
+          .then(() => true),
+      { value: false },
+    );
   }
 
   async listNetworks(filters: NetworkFilters = {}): Promise<NetworkInfo[]> {
@@ -122,7 +131,9 @@ export class Engine {
 
   connect(networkId: string, containerId: string, endpoint: EndpointSpec): Promise<void> {
     return this.call(`docker network connect ${networkId} ${containerId}`, () =>
-      this.docker.getNetwork(networkId).connect({ Container: containerId, EndpointConfig: endpointConfigRequest(endpoint) }),
+      this.docker
+        .getNetwork(networkId)
+        .connect({ Container: containerId, EndpointConfig: endpointConfigRequest(endpoint) }),
     );
   }
 
@@ -130,7 +141,11 @@ export class Engine {
   disconnect(networkId: string, containerId: string, force = false): Promise<boolean> {
     return this.call(
       `docker network disconnect ${networkId} ${containerId}`,
-      () => this.docker.getNetwork(networkId).disconnect({ Container: containerId, Force: force }).then(() => true),
+      () =>
+        this.docker
+          .getNetwork(networkId)
+          .disconnect({ Container: containerId, Force: force })
+          .then(() => true),
       { value: false },
     );
   }

@@ -53,9 +53,11 @@ export function getNetworkOutput(args: {
 }
 
 /** {@link listNetworks} taking `Input`s. */
-export function listNetworksOutput(args: {
-  filters?: pulumi.Input<NetworkFilters>;
-  connection?: pulumi.Input<ConnectionArgs>;
-} = {}): pulumi.Output<NetworkInfo[]> {
+export function listNetworksOutput(
+  args: {
+    filters?: pulumi.Input<NetworkFilters>;
+    connection?: pulumi.Input<ConnectionArgs>;
+  } = {},
+): pulumi.Output<NetworkInfo[]> {
   return pulumi.output(args).apply((a) => listNetworks(a as ListNetworksArgs));
 }

@@ -10,7 +10,10 @@ export function autoName(prefix: string): string {
  * (stable across updates; the engine calls check without olds on replacement, so a replacement
  * gets a fresh one); else a new auto-name.
  */
-export function resolveName(olds: { name?: string; autoNamed?: boolean }, news: { name?: string; autoNamePrefix?: string }): {
+export function resolveName(
+  olds: { name?: string; autoNamed?: boolean },
+  news: { name?: string; autoNamePrefix?: string },
+): {
   name: string;
   autoNamed: boolean;
 } {

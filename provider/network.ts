@@ -110,8 +110,18 @@ export abstract class NetworkResource extends DockerNetworkingResource {
   /** The engine the network is on (secret when it carries key material). */
   declare readonly connection: pulumi.Output<Connection | undefined>;
 
-  protected constructor(kind: ProviderKind, name: string, args: NetworkArgs & Record<string, unknown>, opts?: pulumi.CustomResourceOptions) {
-    super(kind, name, { ...outputSlots(NETWORK_OUTPUTS), ...args, connection: connectionInput(args.connection), autoNamePrefix: name }, opts);
+  protected constructor(
+    kind: ProviderKind,
+    name: string,
+    args: NetworkArgs & Record<string, unknown>,
+    opts?: pulumi.CustomResourceOptions,
+  ) {
+    super(
+      kind,
+      name,
+      { ...outputSlots(NETWORK_OUTPUTS), ...args, connection: connectionInput(args.connection), autoNamePrefix: name },
+      opts,
+    );
   }
 }
 

@@ -1,5 +1,11 @@
 import * as pulumi from "@pulumi/pulumi";
-import { connectionInput, DockerNetworkingResource, NetworkResource, outputSlots, type ConnectionArgs } from "./network";
+import {
+  connectionInput,
+  DockerNetworkingResource,
+  NetworkResource,
+  outputSlots,
+  type ConnectionArgs,
+} from "./network";
 import type { Connection } from "./model";
 
 /** Arguments of {@link NetworkAttachment}. */

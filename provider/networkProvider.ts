@@ -58,7 +58,9 @@ function outputsOf(inputs: any, info: NetworkInfo, adopted: boolean): any {
 }
 
 function listContainers(info: NetworkInfo): string {
-  return info.containers.map((c) => `${c.name} (${c.ipv4Address || c.ipv6Address || c.containerId.slice(0, 12)})`).join(", ");
+  return info.containers
+    .map((c) => `${c.name} (${c.ipv4Address || c.ipv6Address || c.containerId.slice(0, 12)})`)
+    .join(", ");
 }
 
 export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvider {
@@ -107,7 +109,9 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
     },
 
     async update(_id: string, olds: any, news: any) {
-      return { outs: { ...olds, connection: news.connection, disconnectOnDelete: news.disconnectOnDelete, adopt: news.adopt } };
+      return {
+        outs: { ...olds, connection: news.connection, disconnectOnDelete: news.disconnectOnDelete, adopt: news.adopt },
+      };
     },
 
     async delete(id: string, props: any) {

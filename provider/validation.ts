@@ -18,7 +18,8 @@ const known = (v: unknown): boolean => v !== undefined && v !== null && !isUnkno
 
 const NAME_RE = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
 // DNS name: labels of letters, digits and hyphens (Docker also accepts '_' and '.'-joined labels).
-const ALIAS_RE = /^(?=.{1,253}$)[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*$/;
+const ALIAS_RE =
+  /^(?=.{1,253}$)[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?(\.[a-zA-Z0-9_]([a-zA-Z0-9_-]{0,61}[a-zA-Z0-9_])?)*$/;
 // Linux interface names: at most 15 bytes (IFNAMSIZ - 1), no '/', ':' or white space.
 const IFNAME_RE = /^[a-zA-Z0-9_.-]{1,15}$/;
 
@@ -53,7 +54,10 @@ function ipamProblems(inputs: any, failures: CheckFailure[]): void {
   const configs = inputs.ipamConfigs;
   if (!known(configs)) return;
   if (!Array.isArray(configs)) {
-    failures.push({ property: "ipamConfigs", reason: "ipamConfigs must be a list of { subnet, gateway?, ipRange?, auxAddresses? }" });
+    failures.push({
+      property: "ipamConfigs",
+      reason: "ipamConfigs must be a list of { subnet, gateway?, ipRange?, auxAddresses? }",
+    });
     return;
   }
   const subnets: Subnet[] = [];
@@ -62,7 +66,10 @@ function ipamProblems(inputs: any, failures: CheckFailure[]): void {
     if (!known(c)) return;
     if (!known(c.subnet)) {
       if (c.subnet === undefined || c.subnet === null) {
-        failures.push({ property: `${at}.subnet`, reason: `${at}.subnet is required: give a CIDR such as 10.10.0.0/24` });
+        failures.push({
+          property: `${at}.subnet`,
+          reason: `${at}.subnet is required: give a CIDR such as 10.10.0.0/24`,
+        });
       }
       return;
     }
@@ -139,7 +146,9 @@ export function networkProblems(inputs: any): CheckFailure[] {
   const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
   push(nameProblem("name", inputs.name));
   ipamProblems(inputs, failures);
-  failures.push(...booleanProblems(inputs, ["ipv6", "internal", "attachable", "ingress", "disconnectOnDelete", "adopt"]));
+  failures.push(
+    ...booleanProblems(inputs, ["ipv6", "internal", "attachable", "ingress", "disconnectOnDelete", "adopt"]),
+  );
   failures.push(...stringMapProblems("labels", inputs.labels));
   failures.push(...stringMapProblems("options", inputs.options));
   failures.push(...stringMapProblems("ipamOptions", inputs.ipamOptions));
@@ -165,7 +174,10 @@ export function bridgeOptionProblems(inputs: any): CheckFailure[] {
   if (mtu) failures.push(mtu);
   failures.push(...booleanProblems(inputs, ["enableIcc", "enableIpMasquerade"]));
   if (known(inputs.hostBindingIpv4) && parseIp(String(inputs.hostBindingIpv4))?.family !== 4) {
-    failures.push({ property: "hostBindingIpv4", reason: `hostBindingIpv4 "${String(inputs.hostBindingIpv4)}" must be an IPv4 address` });
+    failures.push({
+      property: "hostBindingIpv4",
+      reason: `hostBindingIpv4 "${String(inputs.hostBindingIpv4)}" must be an IPv4 address`,
+    });
   }
   for (const [field, key] of Object.entries(BRIDGE_OPTION_KEYS)) {
     const declared = inputs.options?.[key];
@@ -216,19 +228,29 @@ export function attachmentProblems(inputs: any): CheckFailure[] {
   push(addressProblem("ipv4Address", inputs.ipv4Address, 4));
   push(addressProblem("ipv6Address", inputs.ipv6Address, 6));
   if (known(inputs.linkLocalIps)) {
-    (Array.isArray(inputs.linkLocalIps) ? inputs.linkLocalIps : [inputs.linkLocalIps]).forEach((ip: unknown, i: number) => {
-      if (known(ip) && !parseIp(String(ip))) {
-        failures.push({ property: `linkLocalIps[${i}]`, reason: `linkLocalIps[${i}] "${String(ip)}" is not an IP address` });
-      }
-    });
+    (Array.isArray(inputs.linkLocalIps) ? inputs.linkLocalIps : [inputs.linkLocalIps]).forEach(
+      (ip: unknown, i: number) => {
+        if (known(ip) && !parseIp(String(ip))) {
+          failures.push({
+            property: `linkLocalIps[${i}]`,
+            reason: `linkLocalIps[${i}] "${String(ip)}" is not an IP address`,
+          });
+        }
+      },
+    );
   }
   failures.push(...stringMapProblems("driverOptions", inputs.driverOptions));
   // The network's pools, when the attachment was given the network resource and they are known.
   const subnets = known(inputs.networkSubnets) && Array.isArray(inputs.networkSubnets) ? inputs.networkSubnets : [];
-  for (const [field, family] of [["ipv4Address", 4], ["ipv6Address", 6]] as const) {
+  for (const [field, family] of [
+    ["ipv4Address", 4],
+    ["ipv6Address", 6],
+  ] as const) {
     const ip = known(inputs[field]) ? parseIp(String(inputs[field])) : undefined;
     if (!ip || ip.family !== family || subnets.some((s: unknown) => !known(s))) continue;
-    const pools = subnets.map((s: string) => parseCidr(s)).filter((c: Cidr | undefined): c is Cidr => c?.family === family);
+    const pools = subnets
+      .map((s: string) => parseCidr(s))
+      .filter((c: Cidr | undefined): c is Cidr => c?.family === family);
     if (pools.length > 0 && !pools.some((c: Cidr) => cidrContains(c, ip))) {
       failures.push({
         property: field,

@@ -17,7 +17,7 @@ const repo = path.resolve(__dirname, "../..");
 /** Why the e2e suite cannot run here, or undefined when it can. */
 export function cliUnavailable(): string | undefined {
   const r = spawnSync("pulumi", ["version"], { encoding: "utf8" });
-  if (r.status !== 0) return "the Pulumi CLI is not on PATH (PATH=\"$(scripts/provide-pulumi.sh):$PATH\" provides it)";
+  if (r.status !== 0) return 'the Pulumi CLI is not on PATH (PATH="$(scripts/provide-pulumi.sh):$PATH" provides it)';
   if (spawnSync("sh", ["-c", "command -v pulumi-resource-pulumi-nodejs"]).status !== 0) {
     return "pulumi-resource-pulumi-nodejs (the dynamic-provider plugin) is not on PATH (scripts/provide-pulumi.sh provides it)";
   }
@@ -40,12 +40,21 @@ export function makeUserProject(): UserProject {
     .trim()
     .split("\n")
     .pop()!;
-  const sdkVersion = JSON.parse(fs.readFileSync(path.join(repo, "node_modules/@pulumi/pulumi/package.json"), "utf8")).version;
+  const sdkVersion = JSON.parse(
+    fs.readFileSync(path.join(repo, "node_modules/@pulumi/pulumi/package.json"), "utf8"),
+  ).version;
   fs.writeFileSync(
     path.join(dir, "package.json"),
-    JSON.stringify({ name: "pdn-e2e-user", private: true, dependencies: { "@pulumi/pulumi": sdkVersion, "pulumi-docker-networking": `file:./${tarball}` } }),
+    JSON.stringify({
+      name: "pdn-e2e-user",
+      private: true,
+      dependencies: { "@pulumi/pulumi": sdkVersion, "pulumi-docker-networking": `file:./${tarball}` },
+    }),
   );
-  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], { cwd: dir, stdio: "inherit" });
+  execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
+    cwd: dir,
+    stdio: "inherit",
+  });
   fs.mkdirSync(path.join(dir, "state"));
   // Rooted in the user's project: a plain require from here would resolve the library to this
   // repo (package self-reference) and load a second copy of the SDK.

@@ -22,15 +22,18 @@ interface Params {
 const REPO = process.cwd();
 
 function findFiles(dir: string, name: string): string[] {
-  return fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? findFiles(path.join(dir, e.name), name) : e.name === name ? [path.join(dir, e.name)] : [],
-  );
+  return fs
+    .readdirSync(dir, { withFileTypes: true })
+    .flatMap((e) =>
+      e.isDirectory() ? findFiles(path.join(dir, e.name), name) : e.name === name ? [path.join(dir, e.name)] : [],
+    );
 }
 
 /** JSON paths under `v` whose string value contains `needle`. */
 function pathsContaining(v: any, needle: string, at = "$"): string[] {
   if (typeof v === "string") return v.includes(needle) ? [at] : [];
-  if (v && typeof v === "object") return Object.entries(v).flatMap(([k, x]) => pathsContaining(x, needle, `${at}.${k}`));
+  if (v && typeof v === "object")
+    return Object.entries(v).flatMap(([k, x]) => pathsContaining(x, needle, `${at}.${k}`));
   return [];
 }
 
@@ -59,7 +62,9 @@ describe("pulumi up / preview / refresh / destroy with the real CLI", function (
       (c, i) => new NetworkAttachment(`att-${i}`, { network: net, container: c, aliases: [`svc${i}`] }),
     );
     // After the attachments, so the lookup sees them.
-    const seen = getNetworkOutput({ id: project.pulumi.all([net.networkId, ...atts.map((a) => a.endpointId)]).apply(([id]) => id) });
+    const seen = getNetworkOutput({
+      id: project.pulumi.all([net.networkId, ...atts.map((a) => a.endpointId)]).apply(([id]) => id),
+    });
     return Promise.resolve({
       networkId: net.networkId,
       networkName: net.name,
@@ -132,7 +137,9 @@ describe("pulumi up / preview / refresh / destroy with the real CLI", function (
     const file = findFiles(path.join(project.dir, "state"), `${stack.name}.json`)[0];
     const state = JSON.parse(fs.readFileSync(file, "utf8")).checkpoint.latest;
     assert.deepEqual(pathsContaining(state, "not-a-real-key"), [], "key material in plaintext in the state file");
-    const resources = (state.resources ?? []).filter((r: any) => r.type.startsWith("pulumi-nodejs:dynamic/docker-networking:"));
+    const resources = (state.resources ?? []).filter((r: any) =>
+      r.type.startsWith("pulumi-nodejs:dynamic/docker-networking:"),
+    );
     assert.equal(resources.length, 1 + names.length);
     for (const r of resources) {
       assert.ok(r.outputs.connection?.ciphertext, `${r.urn}: connection output is not an encrypted secret`);
@@ -162,7 +169,11 @@ describe("pulumi up / preview / refresh / destroy with the real CLI", function (
     for (const c of containers) await docker().getNetwork(id).disconnect({ Container: c.id });
     await docker().getNetwork(id).remove();
     const refresh = await stack.refresh({ color: "never" });
-    assert.equal(refresh.summary.resourceChanges?.delete, 1 + names.length, JSON.stringify(refresh.summary.resourceChanges));
+    assert.equal(
+      refresh.summary.resourceChanges?.delete,
+      1 + names.length,
+      JSON.stringify(refresh.summary.resourceChanges),
+    );
     const state = await stack.exportStack();
     assert.equal((state.deployment.resources ?? []).filter((r: any) => r.type.includes("docker-networking")).length, 0);
     const up = await stack.up({ color: "never" });
@@ -195,7 +206,11 @@ describe("pulumi up / preview / refresh / destroy with the real CLI", function (
 
   it("7. adopt takes over an existing network by name; destroy then removes it", async () => {
     const name = `e2e-adopt-${RUN_ID}`;
-    const existing = await docker().createNetwork({ Name: name, Labels: { [TEST_LABEL]: RUN_ID }, IPAM: { Config: [{ Subnet: "10.241.9.0/24" }] } });
+    const existing = await docker().createNetwork({
+      Name: name,
+      Labels: { [TEST_LABEL]: RUN_ID },
+      IPAM: { Config: [{ Subnet: "10.241.9.0/24" }] },
+    });
     const adoptStack = await project.stack(`adopt${RUN_ID}`, async () => {
       const net = new project.lib.BridgeNetwork("taken", {
         name,
@@ -211,7 +226,11 @@ describe("pulumi up / preview / refresh / destroy with the real CLI", function (
       assert.equal(up.outputs.adopted.value, true);
       assert.deepEqual((await adoptStack.up({ color: "never" })).summary.resourceChanges, { same: 2 });
       await adoptStack.destroy({ color: "never" });
-      await assert.rejects(existing.inspect(), /404|no such network/i, "an adopted network is managed like any other: destroy removes it");
+      await assert.rejects(
+        existing.inspect(),
+        /404|no such network/i,
+        "an adopted network is managed like any other: destroy removes it",
+      );
     } finally {
       await existing.remove().catch(() => undefined);
       await adoptStack.workspace.removeStack(adoptStack.name).catch(() => undefined);

@@ -30,7 +30,9 @@ describe("BridgeNetwork on a real engine", function () {
     assert.equal(r.outs.name, inspect.Name);
     assert.equal(r.outs.networkId, inspect.Id);
     assert.equal(r.outs.scope, "local");
-    assert.deepEqual(r.outs.ipamConfigs, [{ subnet: inspect.IPAM!.Config![0].Subnet, gateway: inspect.IPAM!.Config![0].Gateway }]);
+    assert.deepEqual(r.outs.ipamConfigs, [
+      { subnet: inspect.IPAM!.Config![0].Subnet, gateway: inspect.IPAM!.Config![0].Gateway },
+    ]);
     assert.ok(r.outs.createdAt);
   });
 
@@ -39,7 +41,12 @@ describe("BridgeNetwork on a real engine", function () {
     const r = await createNet({
       name,
       ipamConfigs: [
-        { subnet: "10.240.1.0/24", gateway: "10.240.1.254", ipRange: "10.240.1.128/25", auxAddresses: { printer: "10.240.1.10" } },
+        {
+          subnet: "10.240.1.0/24",
+          gateway: "10.240.1.254",
+          ipRange: "10.240.1.128/25",
+          auxAddresses: { printer: "10.240.1.10" },
+        },
         { subnet: "fd00:240:1::/64", gateway: "fd00:240:1::1" },
       ],
       ipamOptions: { "com.example.opt": "x" },
@@ -60,7 +67,12 @@ describe("BridgeNetwork on a real engine", function () {
     assert.equal(i.EnableIPv6, true);
     assert.deepEqual(i.IPAM!.Options, { "com.example.opt": "x" });
     assert.deepEqual(i.IPAM!.Config, [
-      { Subnet: "10.240.1.0/24", Gateway: "10.240.1.254", IPRange: "10.240.1.128/25", AuxiliaryAddresses: { printer: "10.240.1.10" } },
+      {
+        Subnet: "10.240.1.0/24",
+        Gateway: "10.240.1.254",
+        IPRange: "10.240.1.128/25",
+        AuxiliaryAddresses: { printer: "10.240.1.10" },
+      },
       { Subnet: "fd00:240:1::/64", Gateway: "fd00:240:1::1" },
     ]);
     assert.equal(i.Labels!.tier, "back");
@@ -72,10 +84,24 @@ describe("BridgeNetwork on a real engine", function () {
       "com.docker.network.bridge.host_binding_ipv4": "127.0.0.1",
     });
     // The state after create diffs clean against the same declaration (no spurious diff).
-    const again = await checked(net, { name, ...r.outs, autoNamePrefix: "it", ipamConfigs: [
-      { subnet: "fd00:240:1::/64", gateway: "fd00:240:1::1" },
-      { subnet: "10.240.1.0/24", gateway: "10.240.1.254", ipRange: "10.240.1.128/25", auxAddresses: { printer: "10.240.1.10" } },
-    ] }, r.outs);
+    const again = await checked(
+      net,
+      {
+        name,
+        ...r.outs,
+        autoNamePrefix: "it",
+        ipamConfigs: [
+          { subnet: "fd00:240:1::/64", gateway: "fd00:240:1::1" },
+          {
+            subnet: "10.240.1.0/24",
+            gateway: "10.240.1.254",
+            ipRange: "10.240.1.128/25",
+            auxAddresses: { printer: "10.240.1.10" },
+          },
+        ],
+      },
+      r.outs,
+    );
     assert.deepEqual((await net.diff!(r.id, r.outs, again)).changes, false);
   });
 
@@ -88,7 +114,11 @@ describe("BridgeNetwork on a real engine", function () {
 
   it("adopt takes over an existing network by name and refuses one that differs", async () => {
     const name = `it-adopt-${RUN_ID}`;
-    const existing = await testEngine().docker.createNetwork({ Name: name, Labels: labels, IPAM: { Config: [{ Subnet: "10.240.9.0/24" }] } });
+    const existing = await testEngine().docker.createNetwork({
+      Name: name,
+      Labels: labels,
+      IPAM: { Config: [{ Subnet: "10.240.9.0/24" }] },
+    });
     try {
       const wrong = await checked(net, { name, adopt: true, labels, ipamConfigs: [{ subnet: "10.240.8.0/24" }] });
       await assert.rejects(net.create(wrong), /adopt found network .* ipamConfigs differ/);
@@ -114,7 +144,10 @@ describe("BridgeNetwork on a real engine", function () {
     assert.equal((await getNetwork({ id: r.id.slice(0, 12) })).name, r.outs.name);
     await assert.rejects(getNetwork({ name: `nope-${RUN_ID}` }), /no network named "nope-/);
     const listed = await listNetworks({ filters: { label: `lookup=yes` } });
-    assert.deepEqual(listed.map((n) => n.id), [r.id]);
+    assert.deepEqual(
+      listed.map((n) => n.id),
+      [r.id],
+    );
     assert.equal(listed[0].labels.lookup, "yes");
   });
 });
@@ -134,11 +167,29 @@ describe("NetworkAttachment on a real engine", function () {
 
   it("two containers attached with aliases ping each other by alias; static IPv4 honoured; detach removes the interface", async () => {
     const docker = testEngine().docker;
-    const network = track(net, await create(net, { autoNamePrefix: "it", labels, ipamConfigs: [{ subnet: "10.240.2.0/24" }] }));
+    const network = track(
+      net,
+      await create(net, { autoNamePrefix: "it", labels, ipamConfigs: [{ subnet: "10.240.2.0/24" }] }),
+    );
     const [a, b] = await Promise.all([startContainer(docker, "pdn-a"), startContainer(docker, "pdn-b")]);
     containers.push(a, b);
-    const attA = track(att, await create(att, { network: network.outs.name, container: a.id, aliases: ["alpha"], ipv4Address: "10.240.2.10" }));
-    track(att, await create(att, { network: network.id, container: (await b.inspect()).Name.slice(1), aliases: ["beta", "bravo"] }));
+    const attA = track(
+      att,
+      await create(att, {
+        network: network.outs.name,
+        container: a.id,
+        aliases: ["alpha"],
+        ipv4Address: "10.240.2.10",
+      }),
+    );
+    track(
+      att,
+      await create(att, {
+        network: network.id,
+        container: (await b.inspect()).Name.slice(1),
+        aliases: ["beta", "bravo"],
+      }),
+    );
 
     assert.equal(attA.outs.ipv4Address, "10.240.2.10");
     assert.equal(attA.outs.networkId, network.id);
@@ -189,6 +240,9 @@ describe("NetworkAttachment on a real engine", function () {
     await c.remove({ force: true });
     assert.equal((await att.read!(a.id, a.outs)).id, "");
     await att.delete!(a.id, a.outs); // already gone: no error
-    await assert.rejects(create(att, { network: network.id, container: `missing-${RUN_ID}` }), /container "missing-\S+" not found on unix:/);
+    await assert.rejects(
+      create(att, { network: network.id, container: `missing-${RUN_ID}` }),
+      /container "missing-\S+" not found on unix:/,
+    );
   });
 });

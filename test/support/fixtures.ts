@@ -33,11 +33,14 @@ export async function ensureTestImage(docker: Docker): Promise<void> {
     fs.chmodSync(path.join(root, "bin/busybox"), 0o755);
     for (const a of APPLETS) fs.symlinkSync("busybox", path.join(root, "bin", a));
     const tar = execFileSync("tar", ["-C", root, "-c", "."], { maxBuffer: 64 << 20 });
-    const stream = await docker.importImage(
-      Readable.from([tar]),
-      { repo: TEST_IMAGE.split(":")[0], tag: TEST_IMAGE.split(":")[1], changes: [`LABEL ${TEST_LABEL}=image`] } as object,
+    const stream = await docker.importImage(Readable.from([tar]), {
+      repo: TEST_IMAGE.split(":")[0],
+      tag: TEST_IMAGE.split(":")[1],
+      changes: [`LABEL ${TEST_LABEL}=image`],
+    } as object);
+    await new Promise<void>((resolve, reject) =>
+      docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())),
     );
-    await new Promise<void>((resolve, reject) => docker.modem.followProgress(stream, (err) => (err ? reject(err) : resolve())));
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }
@@ -57,7 +60,11 @@ export async function startContainer(docker: Docker, name: string): Promise<Dock
 }
 
 /** Runs a command in a container; resolves to its exit code and output. */
-export async function exec(docker: Docker, container: string, cmd: string[]): Promise<{ code: number; output: string }> {
+export async function exec(
+  docker: Docker,
+  container: string,
+  cmd: string[],
+): Promise<{ code: number; output: string }> {
   const e = await docker.getContainer(container).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
   const stream = await e.start({ hijack: true, stdin: false });
   const chunks: Buffer[] = [];
@@ -70,7 +77,7 @@ export async function exec(docker: Docker, container: string, cmd: string[]): Pr
   // Demultiplex docker's 8-byte frame headers.
   const raw = Buffer.concat(chunks);
   let output = "";
-  for (let i = 0; i + 8 <= raw.length; ) {
+  for (let i = 0; i + 8 <= raw.length;) {
     const len = raw.readUInt32BE(i + 4);
     output += raw.subarray(i + 8, i + 8 + len).toString();
     i += 8 + len;

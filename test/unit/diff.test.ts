@@ -32,7 +32,12 @@ const declared = {
 
 describe("network diff", () => {
   it("no diff for unchanged inputs: list/map order, defaults, engine-chosen values", () => {
-    assert.deepEqual(diffNetwork(state, declared), { changes: false, replaces: [], updates: [], deleteBeforeReplace: false });
+    assert.deepEqual(diffNetwork(state, declared), {
+      changes: false,
+      replaces: [],
+      updates: [],
+      deleteBeforeReplace: false,
+    });
     assert.equal(diffNetwork({ ...state }, { ...declared, ipamConfigs: undefined }).changes, false);
     assert.equal(diffNetwork(state, { ...declared, internal: false, ipamDriver: "default" }).changes, false);
   });
@@ -41,8 +46,15 @@ describe("network diff", () => {
     const d = diffNetwork(state, { ...declared, labels: { env: "prod", team: "a" }, internal: true });
     assert.deepEqual(d.replaces, ["internal", "labels"]);
     assert.equal(d.deleteBeforeReplace, false);
-    assert.deepEqual(diffNetwork(state, { ...declared, ipamConfigs: [{ subnet: "10.11.0.0/24" }, { subnet: "fd00::/64" }] }).replaces, ["ipamConfigs"]);
-    assert.deepEqual(diffNetwork(state, { ...declared, options: {} }).replaces, ["options"], "a removed option is a change");
+    assert.deepEqual(
+      diffNetwork(state, { ...declared, ipamConfigs: [{ subnet: "10.11.0.0/24" }, { subnet: "fd00::/64" }] }).replaces,
+      ["ipamConfigs"],
+    );
+    assert.deepEqual(
+      diffNetwork(state, { ...declared, options: {} }).replaces,
+      ["options"],
+      "a removed option is a change",
+    );
   });
 
   it("an explicit name deletes before replacing (names are unique)", () => {
@@ -61,9 +73,14 @@ describe("network diff", () => {
   });
 
   it("connection secrets and delete behaviour update in place; a new host replaces", () => {
-    const d = diffNetwork({ ...state, connection: { host: "unix:///a", keyMaterial: "k1" } }, { ...declared, connection: { host: "unix:///a", keyMaterial: "k2" }, disconnectOnDelete: true });
+    const d = diffNetwork(
+      { ...state, connection: { host: "unix:///a", keyMaterial: "k1" } },
+      { ...declared, connection: { host: "unix:///a", keyMaterial: "k2" }, disconnectOnDelete: true },
+    );
     assert.deepEqual([d.replaces, d.updates], [[], ["connection", "disconnectOnDelete"]]);
-    assert.deepEqual(diffNetwork(state, { ...declared, connection: { host: "tcp://h:2376" } }).replaces, ["connection"]);
+    assert.deepEqual(diffNetwork(state, { ...declared, connection: { host: "tcp://h:2376" } }).replaces, [
+      "connection",
+    ]);
   });
 });
 
@@ -79,7 +96,10 @@ describe("attachment diff", () => {
     ipv4Address: "10.0.0.7",
   };
   it("a name given where the engine reports an ID, or an ID prefix, is no change", () => {
-    assert.equal(diffAttachment(outs, { network: "a".repeat(64), container: "b".repeat(12), aliases: ["y", "x"] }).changes, false);
+    assert.equal(
+      diffAttachment(outs, { network: "a".repeat(64), container: "b".repeat(12), aliases: ["y", "x"] }).changes,
+      false,
+    );
     assert.equal(refersTo("/web", "b".repeat(64), "web"), true);
     assert.equal(refersTo("bbb", "b".repeat(64), "web"), false, "short prefixes are not trusted");
   });
@@ -93,6 +113,8 @@ describe("attachment diff", () => {
     const d = diffAttachment(outs, { network: "other", container: "web", aliases: ["x", "y"] });
     assert.deepEqual(d.replaces, ["network"]);
     assert.equal(d.deleteBeforeReplace, false);
-    assert.deepEqual(diffAttachment(outs, { network: UNKNOWN, container: "web", aliases: ["x", "y"] }).replaces, ["network"]);
+    assert.deepEqual(diffAttachment(outs, { network: UNKNOWN, container: "web", aliases: ["x", "y"] }).replaces, [
+      "network",
+    ]);
   });
 });

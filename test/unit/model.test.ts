@@ -1,6 +1,12 @@
 import * as assert from "node:assert/strict";
 import { dockerodeOptions, resolveHost } from "../../provider/connection";
-import { endpointConfigRequest, endpointFromApi, MANAGED_LABEL, networkCreateRequest, networkFromApi } from "../../provider/model";
+import {
+  endpointConfigRequest,
+  endpointFromApi,
+  MANAGED_LABEL,
+  networkCreateRequest,
+  networkFromApi,
+} from "../../provider/model";
 import { resolveName } from "../../provider/naming";
 
 describe("Engine API mapping", () => {
@@ -12,11 +18,23 @@ describe("Engine API mapping", () => {
       Scope: "local",
       Driver: "bridge",
       EnableIPv6: false,
-      IPAM: { Driver: "default", Options: null, Config: [{ Subnet: "10.0.0.0/24", Gateway: "10.0.0.1", AuxiliaryAddresses: { h: "10.0.0.9" } }] },
+      IPAM: {
+        Driver: "default",
+        Options: null,
+        Config: [{ Subnet: "10.0.0.0/24", Gateway: "10.0.0.1", AuxiliaryAddresses: { h: "10.0.0.9" } }],
+      },
       Internal: true,
       Attachable: false,
       Ingress: false,
-      Containers: { c1: { Name: "web", EndpointID: "e1", MacAddress: "02:42:0a:00:00:02", IPv4Address: "10.0.0.2/24", IPv6Address: "" } },
+      Containers: {
+        c1: {
+          Name: "web",
+          EndpointID: "e1",
+          MacAddress: "02:42:0a:00:00:02",
+          IPv4Address: "10.0.0.2/24",
+          IPv6Address: "",
+        },
+      },
       Options: {},
       Labels: { [MANAGED_LABEL]: "true", team: "a" },
     });
@@ -24,20 +42,44 @@ describe("Engine API mapping", () => {
     assert.deepEqual(n.labels, { team: "a" });
     assert.deepEqual(n.ipamOptions, {});
     assert.equal(n.internal, true);
-    assert.deepEqual(n.containers, [{ containerId: "c1", name: "web", endpointId: "e1", macAddress: "02:42:0a:00:00:02", ipv4Address: "10.0.0.2/24", ipv6Address: "" }]);
+    assert.deepEqual(n.containers, [
+      {
+        containerId: "c1",
+        name: "web",
+        endpointId: "e1",
+        macAddress: "02:42:0a:00:00:02",
+        ipv4Address: "10.0.0.2/24",
+        ipv6Address: "",
+      },
+    ]);
   });
 
   it("maps a spec to the create request, labelled as ours", () => {
-    const r = networkCreateRequest({ name: "n", driver: "bridge", ipamConfigs: [{ subnet: "10.0.0.0/24", ipRange: "10.0.0.0/25" }], labels: { a: "b" } });
-    assert.deepEqual(r.IPAM, { Driver: "default", Options: {}, Config: [{ Subnet: "10.0.0.0/24", IPRange: "10.0.0.0/25" }] });
+    const r = networkCreateRequest({
+      name: "n",
+      driver: "bridge",
+      ipamConfigs: [{ subnet: "10.0.0.0/24", ipRange: "10.0.0.0/25" }],
+      labels: { a: "b" },
+    });
+    assert.deepEqual(r.IPAM, {
+      Driver: "default",
+      Options: {},
+      Config: [{ Subnet: "10.0.0.0/24", IPRange: "10.0.0.0/25" }],
+    });
     assert.deepEqual(r.Labels, { a: "b", [MANAGED_LABEL]: "true" });
     assert.equal(r.CheckDuplicate, true);
   });
 
   it("maps endpoints both ways", () => {
-    assert.deepEqual(endpointConfigRequest({ aliases: ["a"], ipv4Address: "10.0.0.5" }), { Aliases: ["a"], IPAMConfig: { IPv4Address: "10.0.0.5" } });
+    assert.deepEqual(endpointConfigRequest({ aliases: ["a"], ipv4Address: "10.0.0.5" }), {
+      Aliases: ["a"],
+      IPAMConfig: { IPv4Address: "10.0.0.5" },
+    });
     assert.deepEqual(endpointConfigRequest({}), {});
-    assert.equal(endpointFromApi({ NetworkID: "n", EndpointID: "e", IPAddress: "10.0.0.5", Gateway: "10.0.0.1" }).ipv4Address, "10.0.0.5");
+    assert.equal(
+      endpointFromApi({ NetworkID: "n", EndpointID: "e", IPAddress: "10.0.0.5", Gateway: "10.0.0.1" }).ipv4Address,
+      "10.0.0.5",
+    );
   });
 });
 
@@ -48,10 +90,22 @@ describe("connection", () => {
     assert.equal(resolveHost(undefined, {}), "unix:///var/run/docker.sock");
   });
   it("maps schemes to dockerode options and names a bad host", () => {
-    assert.deepEqual(dockerodeOptions({ host: "unix:///run/d.sock" }, 5, {}), { socketPath: "/run/d.sock", timeout: 5 });
-    assert.deepEqual(dockerodeOptions({ host: "tcp://10.0.0.1:2376", caMaterial: "CA", certMaterial: "C", keyMaterial: "K" }, 5, {}), {
-      protocol: "https", host: "10.0.0.1", port: 2376, ca: "CA", cert: "C", key: "K", timeout: 5,
+    assert.deepEqual(dockerodeOptions({ host: "unix:///run/d.sock" }, 5, {}), {
+      socketPath: "/run/d.sock",
+      timeout: 5,
     });
+    assert.deepEqual(
+      dockerodeOptions({ host: "tcp://10.0.0.1:2376", caMaterial: "CA", certMaterial: "C", keyMaterial: "K" }, 5, {}),
+      {
+        protocol: "https",
+        host: "10.0.0.1",
+        port: 2376,
+        ca: "CA",
+        cert: "C",
+        key: "K",
+        timeout: 5,
+      },
+    );
     const ssh = dockerodeOptions({ host: "ssh://ops@h", keyMaterial: "K" }, 5, {});
     assert.equal(ssh.protocol, "ssh");
     assert.equal(ssh.username, "ops");

@@ -44,7 +44,10 @@ describe("network validation", () => {
       ],
     );
     assert.match(f[1].reason, /ipamConfigs\[0\]\.subnet "10\.0\.0\.0\/33": prefix must be 0-32/);
-    assert.match(f[2].reason, /gateway 10\.2\.0\.1 is outside subnet 10\.1\.0\.0\/24: use an address inside the subnet/);
+    assert.match(
+      f[2].reason,
+      /gateway 10\.2\.0\.1 is outside subnet 10\.1\.0\.0\/24: use an address inside the subnet/,
+    );
     assert.match(f[5].reason, /overlaps ipamConfigs\[1\]\.subnet 10\.1\.0\.0\/24/);
     assert.match(f[6].reason, /is IPv6 but ipv6 is not enabled: set ipv6: true/);
     assert.match(f[7].reason, /subnet is required/);
@@ -59,7 +62,10 @@ describe("network validation", () => {
       enableIcc: false,
       options: { "com.docker.network.bridge.enable_icc": "true" },
     });
-    assert.deepEqual(f.map((x) => x.property), ["bridgeName", "mtu", "hostBindingIpv4", "enableIcc"]);
+    assert.deepEqual(
+      f.map((x) => x.property),
+      ["bridgeName", "mtu", "hostBindingIpv4", "enableIcc"],
+    );
     assert.match(f[1].reason, /mtu 70000 must be a whole number from 68 to 65535/);
     assert.match(f[3].reason, /conflicts with options\["com\.docker\.network\.bridge\.enable_icc"\]/);
     assert.match(reasons(bridgeOptionProblems({ mtu: "abc" }))[0], /mtu "abc"/);
@@ -95,7 +101,10 @@ describe("attachment validation", () => {
 
   it("flags a static address outside the network's subnets once they are known", () => {
     const base = { network: "n", container: "c", ipv4Address: "10.9.0.5" };
-    assert.match(reasons(attachmentProblems({ ...base, networkSubnets: ["10.1.0.0/24", "fd00::/64"] }))[0], /outside the network's subnets \(10\.1\.0\.0\/24, fd00::\/64\)/);
+    assert.match(
+      reasons(attachmentProblems({ ...base, networkSubnets: ["10.1.0.0/24", "fd00::/64"] }))[0],
+      /outside the network's subnets \(10\.1\.0\.0\/24, fd00::\/64\)/,
+    );
     assert.deepEqual(attachmentProblems({ ...base, networkSubnets: ["10.9.0.0/16"] }), []);
     assert.deepEqual(attachmentProblems({ ...base, networkSubnets: UNKNOWN }), []);
     assert.deepEqual(attachmentProblems({ ...base, networkSubnets: [UNKNOWN] }), []);
