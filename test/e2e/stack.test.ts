@@ -7,7 +7,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type Docker from "dockerode";
 import type * as automation from "@pulumi/pulumi/automation";
-import { RUN_ID, TEST_LABEL, removeContainers, startContainer } from "../support/fixtures";
+import { exec, RUN_ID, TEST_LABEL, removeContainers, startContainer } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
 import { cliUnavailable, makeUserProject, type UserProject } from "./project";
 
@@ -17,6 +17,7 @@ interface Params {
   readonly subnet: string;
   readonly internal?: boolean;
   readonly mtu?: number;
+  readonly alias?: string;
 }
 
 const REPO = process.cwd();
@@ -59,7 +60,8 @@ describe("pulumi up / preview / refresh / destroy with the real CLI", function (
       connection: { host: process.env.DOCKER_HOST, keyMaterial: project.pulumi.secret(KEY) },
     });
     const atts = names.map(
-      (c, i) => new NetworkAttachment(`att-${i}`, { network: net, container: c, aliases: [`svc${i}`] }),
+      (c, i) =>
+        new NetworkAttachment(`att-${i}`, { network: net, container: c, aliases: [`${params.alias ?? "svc"}${i}`] }),
     );
     // After the attachments, so the lookup sees them.
     const seen = getNetworkOutput({
@@ -162,6 +164,23 @@ describe("pulumi up / preview / refresh / destroy with the real CLI", function (
     await assert.rejects(docker().getNetwork(oldId).inspect(), /404|no such network/i);
     for (const c of containers) assert.ok((await attachedTo(c)).includes(newId));
     for (const a of up.outputs.addresses.value) assert.match(a, /^10\.241\.2\./);
+  });
+
+  it("3b. a changed attachment argument: only the attachments are replaced, with the new settings", async () => {
+    const networkId = (await stack.outputs()).networkId.value;
+    params = { ...params, alias: "api" };
+    const preview = await stack.preview({ color: "never" });
+    assert.deepEqual(
+      [preview.changeSummary.replace, preview.changeSummary.same],
+      [names.length, 2],
+      JSON.stringify(preview.changeSummary),
+    );
+    const up = await stack.up({ color: "never" });
+    assert.equal(up.outputs.networkId.value, networkId, "the network stays");
+    const ping = await exec(docker(), containers[0].id, ["ping", "-c", "1", "-W", "5", "api1"]);
+    assert.equal(ping.code, 0, ping.output);
+    const old = await exec(docker(), containers[0].id, ["ping", "-c", "1", "-W", "2", "svc1"]);
+    assert.notEqual(old.code, 0, "the old alias is gone");
   });
 
   it("4. out-of-band removal: refresh drops it; the next up recreates what the program declares", async () => {
