@@ -17,7 +17,8 @@ import { makeUserProject } from "../test/e2e/project";
 
 /** A unix-socket proxy to the engine that counts HTTP requests passing through it. */
 function countingProxy(target: string): { host: string; count: () => number; reset: () => void; close: () => void } {
-  const sock = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "pdn-bench-")), "proxy.sock");
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-bench-"));
+  const sock = path.join(dir, "proxy.sock");
   let n = 0;
   const server = net.createServer((client) => {
     const upstream = net.connect(new URL(target).pathname);
@@ -31,7 +32,12 @@ function countingProxy(target: string): { host: string; count: () => number; res
     upstream.on("error", end);
   });
   server.listen(sock);
-  return { host: `unix://${sock}`, count: () => n, reset: () => void (n = 0), close: () => server.close() };
+  return {
+    host: `unix://${sock}`,
+    count: () => n,
+    reset: () => void (n = 0),
+    close: () => void (server.close(), fs.rmSync(dir, { recursive: true, force: true })),
+  };
 }
 
 /** Peak resident memory (VmHWM, KiB) of dynamic-provider processes seen while `fn` runs. */
