@@ -24,7 +24,6 @@ export const ENGINE_TIMEOUT_MS = 60_000;
 export interface ContainerInfo {
   readonly id: string;
   readonly name: string;
-  readonly running: boolean;
   /** Endpoints by network name. */
   readonly networks: Record<string, EndpointInfo>;
 }
@@ -123,7 +122,7 @@ export class Engine {
         const networks = Object.fromEntries(
           Object.entries(c.NetworkSettings?.Networks ?? {}).map(([name, e]) => [name, endpointFromApi(e)]),
         );
-        return { id: c.Id, name: String(c.Name).replace(/^\//, ""), running: !!c.State?.Running, networks };
+        return { id: c.Id, name: String(c.Name).replace(/^\//, ""), networks };
       },
       { value: undefined },
     );
