@@ -21,6 +21,6 @@ export interface BridgeNetworkArgs extends NetworkArgs {
  */
 export class BridgeNetwork extends NetworkResource {
   constructor(name: string, args: BridgeNetworkArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super("BridgeNetwork", name, { ...args }, opts);
+    super("BridgeNetwork", name, args, opts);
   }
 }

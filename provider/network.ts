@@ -60,16 +60,14 @@ export interface NetworkArgs {
   readonly connection?: pulumi.Input<ConnectionArgs>;
 }
 
-/** The connection as an input, secret whenever it carries key material. */
+/**
+ * The connection as an input, secret whenever it carries key material. The `connection` output is
+ * then secret too (an output is secret when the input of the same key was).
+ */
 export function connectionInput(conn: pulumi.Input<ConnectionArgs> | undefined): pulumi.Output<Connection> | undefined {
   if (conn === undefined) return undefined;
   const c = pulumi.output(conn) as pulumi.Output<Connection>;
   return c.apply((v) => (v.caMaterial || v.certMaterial || v.keyMaterial ? pulumi.secret(c) : c));
-}
-
-/** Options every resource of this library gets: the connection never shows in plaintext. */
-export function resourceOptions(opts: pulumi.CustomResourceOptions | undefined): pulumi.CustomResourceOptions {
-  return { ...opts, additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "connection"] };
 }
 
 /** Registers each output name, so the engine fills it in even when it is not an input. */
@@ -80,7 +78,7 @@ export function outputSlots(names: readonly string[]): Record<string, undefined>
 /** A dynamic resource of this library: the type token is `pulumi-nodejs:dynamic/docker-networking:<Kind>`. */
 export abstract class DockerNetworkingResource extends pulumi.dynamic.Resource {
   protected constructor(kind: ProviderKind, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
-    super(providerShim(kind), name, props, resourceOptions(opts), "docker-networking", kind);
+    super(providerShim(kind), name, props, opts, "docker-networking", kind);
   }
 }
 
@@ -110,12 +108,7 @@ export abstract class NetworkResource extends DockerNetworkingResource {
   /** The engine the network is on (secret when it carries key material). */
   declare readonly connection: pulumi.Output<Connection | undefined>;
 
-  protected constructor(
-    kind: ProviderKind,
-    name: string,
-    args: NetworkArgs & Record<string, unknown>,
-    opts?: pulumi.CustomResourceOptions,
-  ) {
+  protected constructor(kind: ProviderKind, name: string, args: NetworkArgs, opts?: pulumi.CustomResourceOptions) {
     super(
       kind,
       name,

@@ -47,10 +47,6 @@ const SHARED_FIELDS = [
   "connection",
 ] as const;
 
-function specOf(inputs: any, driver: NetworkSpec["driver"]): NetworkSpec {
-  return { ...inputs, driver };
-}
-
 /** Outputs: the checked inputs, overlaid with what the engine reports. */
 function outputsOf(inputs: any, info: NetworkInfo, adopted: boolean): any {
   const { containers: _containers, id, ...observed } = info;
@@ -82,13 +78,15 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
 
     async create(inputs: any) {
       const engine = Engine.connect(inputs.connection);
-      const spec = specOf(inputs, d.driver);
+      // check resolved the name and set the driver: the checked inputs are the spec.
+      const spec: NetworkSpec = inputs;
       if (inputs.adopt) {
         const existing = await engine.inspectNetwork(spec.name);
-        if (existing) {
+        // Inspect also matches ID prefixes; only a network of that name is adopted.
+        if (existing?.name === spec.name) {
           const outs = outputsOf(inputs, existing, true);
           const differs = diffNetwork(outs, inputs).replaces;
-          if (existing.name !== spec.name || differs.length > 0) {
+          if (differs.length > 0) {
             throw new Error(
               `${d.kind} "${spec.name}": adopt found network ${existing.id.slice(0, 12)} on ${engine.host}, but its ${differs.join(", ")} differ from the declaration: declare what it has, or remove it and let Pulumi create it`,
             );
