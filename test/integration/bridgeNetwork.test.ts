@@ -38,17 +38,17 @@ describe("BridgeNetwork on a real engine", function () {
 
   it("creates with every declared field as docker network inspect shows it", async () => {
     const name = `it-full-${RUN_ID}`;
-    const r = await createNet({
+    const v4Pool = {
+      subnet: "10.240.1.0/24",
+      gateway: "10.240.1.254",
+      ipRange: "10.240.1.128/25",
+      auxAddresses: { printer: "10.240.1.10" },
+    };
+    const v6Pool = { subnet: "fd00:240:1::/64", gateway: "fd00:240:1::1" };
+    const declaration = {
       name,
-      ipamConfigs: [
-        {
-          subnet: "10.240.1.0/24",
-          gateway: "10.240.1.254",
-          ipRange: "10.240.1.128/25",
-          auxAddresses: { printer: "10.240.1.10" },
-        },
-        { subnet: "fd00:240:1::/64", gateway: "fd00:240:1::1" },
-      ],
+      autoNamePrefix: "it",
+      ipamConfigs: [v4Pool, v6Pool],
       ipamOptions: { "com.example.opt": "x" },
       ipv6: true,
       internal: true,
@@ -59,7 +59,8 @@ describe("BridgeNetwork on a real engine", function () {
       mtu: 1400,
       enableIpMasquerade: false,
       hostBindingIpv4: "127.0.0.1",
-    });
+    };
+    const r = await createNet(declaration);
     const i = await testEngine().docker.getNetwork(r.id).inspect();
     assert.equal(i.Name, name);
     assert.equal(i.Internal, true);
@@ -83,26 +84,18 @@ describe("BridgeNetwork on a real engine", function () {
       "com.docker.network.bridge.enable_ip_masquerade": "false",
       "com.docker.network.bridge.host_binding_ipv4": "127.0.0.1",
     });
-    // The state after create diffs clean against the same declaration (no spurious diff).
+    // The same declaration, pools and labels listed in another order, diffs clean against the state.
     const again = await checked(
       net,
-      {
-        name,
-        ...r.outs,
-        autoNamePrefix: "it",
-        ipamConfigs: [
-          { subnet: "fd00:240:1::/64", gateway: "fd00:240:1::1" },
-          {
-            subnet: "10.240.1.0/24",
-            gateway: "10.240.1.254",
-            ipRange: "10.240.1.128/25",
-            auxAddresses: { printer: "10.240.1.10" },
-          },
-        ],
-      },
+      { ...declaration, ipamConfigs: [v6Pool, v4Pool], labels: { tier: "back", ...labels } },
       r.outs,
     );
-    assert.deepEqual((await net.diff!(r.id, r.outs, again)).changes, false);
+    assert.deepEqual(await net.diff!(r.id, r.outs, again), {
+      changes: false,
+      replaces: [],
+      updates: [],
+      deleteBeforeReplace: false,
+    });
   });
 
   it("refresh drops a network removed out of band", async () => {
