@@ -23,7 +23,11 @@ write_plugin_shim() {
   # dynamic-provider entry point from the program's directory (its node_modules).
   cat >"$1/pulumi-resource-pulumi-nodejs" <<'SH'
 #!/bin/sh
-exec node "$(node -p "require.resolve('@pulumi/pulumi/cmd/dynamic-provider')")" "$@"
+entry=$(node -p "require.resolve('@pulumi/pulumi/cmd/dynamic-provider')" 2>/dev/null) || {
+  echo "pulumi-resource-pulumi-nodejs: @pulumi/pulumi is not installed in $PWD or above: run the program from its project directory" >&2
+  exit 1
+}
+exec node "$entry" "$@"
 SH
   chmod +x "$1/pulumi-resource-pulumi-nodejs"
 }
