@@ -5,7 +5,7 @@
  * |-----------|-----------------------------------------------------------------------|
  * | check     | none: validation                                                      |
  * | diff      | none: any endpoint change is a replacement (disconnect, then connect) |
- * | create    | GET /networks/{ref}, GET /containers/{ref}/json, POST /networks/{id}/connect |
+ * | create    | GET /networks/{ref}, /containers/{ref}/json, /info; POST /networks/{id}/connect |
  * | read      | GET /containers/{id}/json; container or endpoint gone → dropped        |
  * | update    | none: only connection secrets change                                  |
  * | delete    | GET /containers/{id}/json, POST /networks/{id}/disconnect             |
@@ -64,11 +64,15 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: any) {
     const engine = Engine.connect(inputs.connection);
-    const [network, container] = await Promise.all([
+    const [found, container, swarm] = await Promise.all([
       engine.inspectNetwork(inputs.network),
       engine.inspectContainer(inputs.container),
+      engine.localSwarm(),
     ]);
-    if (!network)
+    // A swarm node that is not a manager sees an attachable overlay only once a local container is
+    // on it; connecting by reference makes the engine fetch it from the managers.
+    const viaSwarm = !found && swarm.state === "active" && !swarm.isManager;
+    if (!found && !viaSwarm)
       throw new Error(
         `NetworkAttachment: network "${inputs.network}" not found on ${engine.host}: create it first or check the name`,
       );
@@ -76,18 +80,21 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
       throw new Error(
         `NetworkAttachment: container "${inputs.container}" not found on ${engine.host}: check the name or ID`,
       );
-    if (endpointOn(container, network.id)) {
+    if (found && endpointOn(container, found.id)) {
       throw new Error(
-        `NetworkAttachment: container "${container.name}" is already attached to network "${network.name}" on ${engine.host}: ` +
-          `remove the other attachment, or run docker network disconnect ${network.name} ${container.name}`,
+        `NetworkAttachment: container "${container.name}" is already attached to network "${found.name}" on ${engine.host}: ` +
+          `remove the other attachment, or run docker network disconnect ${found.name} ${container.name}`,
       );
     }
-    await engine.connect(network.id, container.id, inputs);
-    const after = await engine.inspectContainer(container.id);
-    const endpoint = after && endpointOn(after, network.id);
-    if (!after || !endpoint) {
+    await engine.connect(found?.id ?? inputs.network, container.id, inputs);
+    const [network, after] = await Promise.all([
+      found ?? engine.inspectNetwork(inputs.network),
+      engine.inspectContainer(container.id),
+    ]);
+    const endpoint = network && after && endpointOn(after, network.id);
+    if (!network || !after || !endpoint) {
       throw new Error(
-        `NetworkAttachment: container "${container.name}" left network "${network.name}" right after connect on ${engine.host}`,
+        `NetworkAttachment: container "${container.name}" left network "${inputs.network}" right after connect on ${engine.host}`,
       );
     }
     return { id: `${network.id}:${container.id}`, outs: outputsOf(inputs, network.name, after, endpoint) };

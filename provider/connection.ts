@@ -45,10 +45,11 @@ export function dockerodeOptions(
         host: url.hostname,
         port: Number(url.port) || 22,
         username: decodeURIComponent(url.username) || "root",
+        // No `timeout`: docker-modem applies it to the ssh channel, which cannot take one. The
+        // Engine bounds each call instead; readyTimeout bounds the SSH handshake.
         sshOptions: conn?.keyMaterial
           ? { privateKey: conn.keyMaterial, readyTimeout: timeoutMs }
-          : { readyTimeout: timeoutMs },
-        timeout: timeoutMs,
+          : { agent: env.SSH_AUTH_SOCK, readyTimeout: timeoutMs },
       };
     default:
       throw new Error(`connection.host "${host}": unsupported scheme "${url.protocol}": use unix://, tcp:// or ssh://`);

@@ -5,6 +5,7 @@
  * left out means "whatever the engine chose" and is not a change.
  */
 import type { IpamConfig } from "./model";
+import { parseDuration } from "./swarmModel";
 import { containsUnknown, isUnknown, sameValue } from "./values";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- diff works on raw state and inputs */
@@ -150,5 +151,62 @@ export function diffAttachment(olds: any, news: any): DiffResult {
     replaces,
     updates: updates.filter((f) => !replaces.includes(f)),
     deleteBeforeReplace: replaces.length > 0 && samePair,
+  };
+}
+
+/** Declared spec fields must match the observed spec; durations compare by value ("2160h" = "2160h0m0s"). */
+const swarmSpec: FieldRule = (o, n) => {
+  if (n.spec === undefined) return false;
+  if (containsUnknown(n.spec)) return true;
+  const have = o.spec ?? {};
+  return Object.entries(n.spec as Record<string, unknown>).some(([k, want]) => {
+    if (want === undefined) return false;
+    if (k === "dispatcherHeartbeatPeriod" || k === "nodeCertExpiry") {
+      return parseDuration(String(want)) !== parseDuration(String(have[k] ?? ""));
+    }
+    return !sameValue(have[k] ?? (k === "labels" ? {} : undefined), want);
+  });
+};
+
+/** A map the user manages only once declared: left out, whatever the node has stands. */
+const managedMap =
+  (field: string): FieldRule =>
+  (o, n) =>
+    n[field] !== undefined && declaredMap(field)(o, n);
+
+const SWARM_NODE_REPLACE_RULES: Record<string, FieldRule> = {
+  // init and join are different memberships; the join details themselves only matter when joining.
+  join: (o, n) => (o.join === undefined) !== (n.join === undefined),
+  advertiseAddr: plain("advertiseAddr"),
+  listenAddr: plain("listenAddr"),
+  dataPathAddr: plain("dataPathAddr"),
+  dataPathPort: plain("dataPathPort"),
+  defaultAddrPool: plain("defaultAddrPool"),
+  subnetSize: plain("subnetSize"),
+  connection: connectionHost,
+};
+
+const SWARM_NODE_UPDATE_RULES: Record<string, FieldRule> = {
+  spec: swarmSpec,
+  availability: declared("availability"),
+  nodeLabels: managedMap("nodeLabels"),
+  rotateTokens: plain("rotateTokens"),
+  // Stored only: a new token (after a rotation) or manager address does not make a member rejoin.
+  join: (o, n) => o.join !== undefined && n.join !== undefined && !sameValue(o.join, n.join),
+  managerConnection: plain("managerConnection"),
+  forceLeave: plain("forceLeave", false),
+  forceNewCluster: plain("forceNewCluster", false),
+  connection: connectionSecrets,
+};
+
+/** Diff of a SwarmNode: membership changes replace; swarm spec, node settings and tokens update in place. */
+export function diffSwarmNode(olds: any, news: any): DiffResult {
+  const { replaces, updates } = evaluate(olds, news, SWARM_NODE_REPLACE_RULES, SWARM_NODE_UPDATE_RULES);
+  return {
+    changes: replaces.length + updates.length > 0,
+    replaces,
+    updates: updates.filter((f) => !replaces.includes(f)),
+    // An engine is in one swarm at a time: the old membership must end before the new one.
+    deleteBeforeReplace: replaces.length > 0,
   };
 }

@@ -1,7 +1,7 @@
-/** Per-driver rules for the network provider. Pure. */
-import { BRIDGE_OPTION_KEYS } from "./model";
+/** Per-driver rules for the network provider: pure, except the overlay precondition, which asks the engine it is handed. */
+import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "./model";
 import type { NetworkDriver } from "./networkProvider";
-import { bridgeOptionProblems } from "./validation";
+import { bridgeOptionProblems, overlayOptionProblems } from "./validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs */
 
@@ -10,6 +10,7 @@ export function typedOptions(inputs: any, keys: Record<string, string>): Record<
   return Object.fromEntries(
     Object.entries(keys)
       .filter(([field]) => inputs[field] !== undefined)
+      // String() joins a list with commas, the form of list-valued options (vxlanid_list).
       .map(([field, key]) => [key, String(inputs[field])]),
   );
 }
@@ -20,4 +21,25 @@ export const bridgeDriver: NetworkDriver = {
   problems: bridgeOptionProblems,
   typedOptions: (inputs) => typedOptions(inputs, BRIDGE_OPTION_KEYS),
   extraFields: [],
+};
+
+export const overlayDriver: NetworkDriver = {
+  driver: "overlay",
+  kind: "OverlayNetwork",
+  problems: overlayOptionProblems,
+  typedOptions: (inputs) => {
+    const { encrypted, ...valued } = OVERLAY_OPTION_KEYS;
+    // `--opt encrypted` is a flag: the option is present with an empty value, or absent.
+    return { ...typedOptions(inputs, valued), ...(inputs.encrypted === true ? { [encrypted]: "" } : {}) };
+  },
+  extraFields: ["ingress"],
+  async precondition(engine, spec) {
+    const swarm = await engine.localSwarm();
+    if (!swarm.isManager) {
+      throw new Error(
+        `OverlayNetwork "${spec.name}": the engine at ${engine.host} is not a swarm manager (swarm state: ${swarm.state}${swarm.nodeId ? ", a worker" : ""}). ` +
+          "Overlay networks are created on a manager: create a SwarmNode for this engine first (or point connection at a manager) and order the network after it with dependsOn",
+      );
+    }
+  },
 };

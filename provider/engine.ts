@@ -16,6 +16,16 @@ import {
   type NetworkInfo,
   type NetworkSpec,
 } from "./model";
+import {
+  localSwarmFromInfo,
+  nodeFromApi,
+  swarmFromApi,
+  swarmSpecToApi,
+  type LocalSwarm,
+  type SwarmSpec,
+  type SwarmInfo,
+  type SwarmNodeInfo,
+} from "./swarmModel";
 
 /** Engine calls time out after this long, so nothing waits on a dead engine forever. */
 export const ENGINE_TIMEOUT_MS = 60_000;
@@ -63,11 +73,18 @@ export class Engine {
 
   /** Runs one engine call; a 404 gives `notFound` when that is given, else every error is wrapped. */
   private async call<T>(what: string, fn: () => Promise<T>, notFound?: { value: T }): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    // dockerode's own timeout is per socket and cannot apply over ssh: bound every call here.
+    const deadline = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer within ${ENGINE_TIMEOUT_MS / 1000} s`)), ENGINE_TIMEOUT_MS);
+    });
     try {
-      return await fn();
+      return await Promise.race([fn(), deadline]);
     } catch (err) {
       if (notFound && statusOf(err) === 404) return notFound.value;
       throw this.fail(what, err);
+    } finally {
+      clearTimeout(timer);
     }
   }
 
@@ -144,6 +161,98 @@ export class Engine {
         this.docker
           .getNetwork(networkId)
           .disconnect({ Container: containerId, Force: force })
+          .then(() => true),
+      { value: false },
+    );
+  }
+
+  /** This engine's own swarm membership (`docker info`). */
+  async localSwarm(): Promise<LocalSwarm> {
+    return localSwarmFromInfo(await this.call("docker info", () => this.docker.info()));
+  }
+
+  /** The swarm, when this engine is a manager (`docker swarm inspect`); undefined otherwise. */
+  async inspectSwarm(): Promise<SwarmInfo | undefined> {
+    try {
+      return await this.call("docker swarm inspect", async () => swarmFromApi(await this.docker.swarmInspect()));
+    } catch (err) {
+      // 406: not part of a swarm; 503: a worker, or no quorum.
+      if ([406, 503].includes(statusOf(err) ?? 0)) return undefined;
+      throw err;
+    }
+  }
+
+  /** `docker swarm init`; resolves to the new node's ID. */
+  initSwarm(request: object): Promise<string> {
+    return this.call("docker swarm init", () => this.docker.swarmInit(request)).then(String);
+  }
+
+  joinSwarm(request: object): Promise<void> {
+    return this.call("docker swarm join", () => this.docker.swarmJoin(request));
+  }
+
+  leaveSwarm(force: boolean): Promise<void> {
+    return this.call(`docker swarm leave${force ? " --force" : ""}`, () => this.docker.swarmLeave({ force }));
+  }
+
+  /** `docker swarm update`: the declared spec fields over the current spec, optionally rotating join tokens. */
+  updateSwarm(declared: SwarmSpec | undefined, rotateTokens = false): Promise<void> {
+    return this.call("docker swarm update", async () => {
+      const current: any = await this.docker.swarmInspect();
+      const query = {
+        version: current.Version.Index,
+        rotateWorkerToken: rotateTokens,
+        rotateManagerToken: rotateTokens,
+      };
+      await this.docker.swarmUpdate({ _query: query, _body: swarmSpecToApi(declared, current.Spec) });
+    });
+  }
+
+  /** `docker swarm unlock-key`; undefined when the swarm is not autolocked. */
+  unlockKey(): Promise<string | undefined> {
+    // dockerode has no call for it: dial the endpoint directly.
+    return this.call(
+      "docker swarm unlock-key",
+      () =>
+        new Promise<string | undefined>((resolve, reject) =>
+          this.docker.modem.dial(
+            { path: "/swarm/unlockkey", method: "GET", statusCodes: { 200: true, 503: "not a swarm manager" } },
+            (e: any, d: any) => (e ? reject(e) : resolve(d?.UnlockKey || undefined)),
+          ),
+        ),
+    );
+  }
+
+  listNodes(): Promise<SwarmNodeInfo[]> {
+    return this.call("docker node ls", async () => ((await this.docker.listNodes()) as any[]).map(nodeFromApi));
+  }
+
+  inspectNode(id: string): Promise<SwarmNodeInfo | undefined> {
+    return this.call(`docker node inspect ${id}`, async () => nodeFromApi(await this.docker.getNode(id).inspect()), {
+      value: undefined,
+    });
+  }
+
+  /** `docker node update`: the node's role, availability and labels at `version`. */
+  updateNode(
+    id: string,
+    version: number,
+    spec: { role: string; availability: string; labels: Record<string, string> },
+  ): Promise<void> {
+    const body = { Role: spec.role, Availability: spec.availability, Labels: spec.labels };
+    return this.call(`docker node update ${id}`, () =>
+      this.docker.getNode(id).update({ _query: { version }, _body: body }),
+    );
+  }
+
+  /** `docker node rm`; true when the node was there. */
+  removeNode(id: string, force: boolean): Promise<boolean> {
+    return this.call(
+      `docker node rm ${id}`,
+      () =>
+        this.docker
+          .getNode(id)
+          .remove({ force })
           .then(() => true),
       { value: false },
     );

@@ -91,6 +91,13 @@ export const BRIDGE_OPTION_KEYS = {
   hostBindingIpv4: "com.docker.network.bridge.host_binding_ipv4",
 } as const;
 
+/** Typed overlay settings and the driver options they stand for. */
+export const OVERLAY_OPTION_KEYS = {
+  mtu: "com.docker.network.driver.mtu",
+  vxlanIds: "com.docker.network.driver.overlay.vxlanid_list",
+  encrypted: "encrypted",
+} as const;
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- engine JSON is untyped at this boundary */
 
 const stringMap = (m: any): Record<string, string> => ({ ...(m ?? {}) });

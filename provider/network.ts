@@ -65,9 +65,20 @@ export interface NetworkArgs {
  * then secret too (an output is secret when the input of the same key was).
  */
 export function connectionInput(conn: pulumi.Input<ConnectionArgs> | undefined): pulumi.Output<Connection> | undefined {
-  if (conn === undefined) return undefined;
-  const c = pulumi.output(conn) as pulumi.Output<Connection>;
-  return c.apply((v) => (v.caMaterial || v.certMaterial || v.keyMaterial ? pulumi.secret(c) : c));
+  return secretWhen(
+    conn as pulumi.Input<Connection> | undefined,
+    (v) => !!(v.caMaterial || v.certMaterial || v.keyMaterial),
+  );
+}
+
+/** An input made secret as a whole when `holdsSecret` says its value carries one (keys, tokens). */
+export function secretWhen<T>(
+  input: pulumi.Input<T> | undefined,
+  holdsSecret: (v: T) => boolean,
+): pulumi.Output<T> | undefined {
+  if (input === undefined) return undefined;
+  const o = pulumi.output(input) as unknown as pulumi.Output<T>;
+  return o.apply((v) => (v && holdsSecret(v) ? pulumi.secret(o) : o)) as unknown as pulumi.Output<T>;
 }
 
 /** Registers each output name, so the engine fills it in even when it is not an input. */

@@ -4,7 +4,8 @@
  * values (preview) are skipped: they are checked again once known.
  */
 import { cidrContains, cidrProblem, cidrsOverlap, parseCidr, parseIp, type Cidr } from "./cidr";
-import { BRIDGE_OPTION_KEYS } from "./model";
+import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "./model";
+import { parseDuration } from "./swarmModel";
 import { isUnknown } from "./values";
 
 export interface CheckFailure {
@@ -179,7 +180,14 @@ export function bridgeOptionProblems(inputs: any): CheckFailure[] {
       reason: `hostBindingIpv4 "${String(inputs.hostBindingIpv4)}" must be an IPv4 address`,
     });
   }
-  for (const [field, key] of Object.entries(BRIDGE_OPTION_KEYS)) {
+  failures.push(...typedOptionConflicts(inputs, BRIDGE_OPTION_KEYS));
+  return failures;
+}
+
+/** A typed field and the raw option it stands for, both set to different values. */
+function typedOptionConflicts(inputs: any, keys: Record<string, string>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const [field, key] of Object.entries(keys)) {
     const declared = inputs.options?.[key];
     if (known(inputs[field]) && known(declared) && String(inputs[field]) !== declared) {
       failures.push({
@@ -257,6 +265,187 @@ export function attachmentProblems(inputs: any): CheckFailure[] {
         reason: `${field} ${inputs[field]} is outside the network's subnets (${subnets.join(", ")}): pick an address inside one of them`,
       });
     }
+  }
+  return failures;
+}
+
+/** Typed overlay fields, validated as the options they become. */
+export function overlayOptionProblems(inputs: any): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const mtu = integerProblem("mtu", inputs.mtu, 68, 65535);
+  if (mtu) failures.push(mtu);
+  failures.push(...booleanProblems(inputs, ["encrypted"]));
+  if (known(inputs.vxlanIds)) {
+    if (!Array.isArray(inputs.vxlanIds)) {
+      failures.push({ property: "vxlanIds", reason: "vxlanIds must be a list of VXLAN IDs, one per subnet" });
+    } else {
+      inputs.vxlanIds.forEach((v: unknown, i: number) => {
+        const p = integerProblem(`vxlanIds[${i}]`, v, 4097, 16777215);
+        if (p) failures.push(p);
+      });
+      const pools = Array.isArray(inputs.ipamConfigs) ? inputs.ipamConfigs.length : 0;
+      if (inputs.vxlanIds.length !== pools) {
+        failures.push({
+          property: "vxlanIds",
+          reason: `vxlanIds has ${inputs.vxlanIds.length} ID(s) but ipamConfigs declares ${pools} subnet(s): give one VXLAN ID per declared subnet`,
+        });
+      }
+    }
+  }
+  const { encrypted: _encrypted, ...valued } = OVERLAY_OPTION_KEYS;
+  failures.push(...typedOptionConflicts(inputs, valued));
+  return failures;
+}
+
+const SWARM_TOKEN_RE = /^SWMTKN-1-[0-9a-z]{20,}-[0-9a-z]{10,}$/;
+// An address the engine accepts for --advertise-addr/--listen-addr/--data-path-addr: an IP, a
+// host name or an interface name, with an optional port.
+const SWARM_ADDR_RE = /^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9_.:-]+?)(:\d{1,5})?$/;
+const INIT_ONLY = ["dataPathPort", "defaultAddrPool", "subnetSize", "forceNewCluster"] as const;
+
+function addrProblem(field: string, v: unknown): CheckFailure | undefined {
+  if (!known(v)) return undefined;
+  const m = typeof v === "string" ? SWARM_ADDR_RE.exec(v) : null;
+  if (!m || (m[2] && Number(m[2].slice(1)) > 65535)) {
+    return {
+      property: field,
+      reason: `${field} "${String(v)}" must be an IP address, host or interface name, optionally with :port`,
+    };
+  }
+  return undefined;
+}
+
+function swarmSpecProblems(spec: any): CheckFailure[] {
+  if (!known(spec)) return [];
+  if (typeof spec !== "object" || Array.isArray(spec)) return [{ property: "spec", reason: "spec must be an object" }];
+  const failures: CheckFailure[] = [];
+  const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
+  const at = (f: string): string => `spec.${f}`;
+  for (const f of ["taskHistoryRetentionLimit", "snapshotInterval", "keepOldSnapshots", "logEntriesForSlowFollowers"]) {
+    push(integerProblem(at(f), spec[f], 0, 2 ** 31 - 1));
+  }
+  push(integerProblem(at("heartbeatTick"), spec.heartbeatTick, 1, 2 ** 31 - 1));
+  push(integerProblem(at("electionTick"), spec.electionTick, 2, 2 ** 31 - 1));
+  if (known(spec.heartbeatTick) && known(spec.electionTick) && !(spec.electionTick > spec.heartbeatTick)) {
+    failures.push({
+      property: at("electionTick"),
+      reason: `spec.electionTick ${spec.electionTick} must be greater than spec.heartbeatTick ${spec.heartbeatTick}`,
+    });
+  }
+  for (const [f, min, minText] of [
+    ["dispatcherHeartbeatPeriod", 1, "more than 0s"],
+    ["nodeCertExpiry", 3600e9, "at least 1h"],
+  ] as const) {
+    if (!known(spec[f])) continue;
+    const ns = typeof spec[f] === "string" ? parseDuration(spec[f]) : undefined;
+    if (ns === undefined || ns < min) {
+      failures.push({
+        property: at(f),
+        reason: `spec.${f} "${String(spec[f])}" must be a duration ${minText}, like "5s", "90m" or "2160h"`,
+      });
+    }
+  }
+  if (known(spec.name) && (typeof spec.name !== "string" || spec.name === "")) {
+    failures.push({ property: at("name"), reason: "spec.name must be a non-empty string" });
+  }
+  failures.push(...stringMapProblems(at("labels"), spec.labels));
+  failures.push(...booleanProblems(spec, ["autoLockManagers"]).map((f) => ({ ...f, property: at(f.property) })));
+  return failures;
+}
+
+/** Checks a SwarmNode's inputs. */
+export function swarmNodeProblems(inputs: any): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
+  const join = inputs.join;
+  if (known(join)) {
+    if (typeof join !== "object" || Array.isArray(join)) {
+      failures.push({ property: "join", reason: "join must be { remoteAddrs, token }" });
+    } else {
+      const addrs = join.remoteAddrs;
+      if (!known(addrs)) {
+        if (addrs === undefined)
+          failures.push({
+            property: "join.remoteAddrs",
+            reason: "join.remoteAddrs is required: give a manager's address, e.g. 192.0.2.10:2377",
+          });
+      } else if (!Array.isArray(addrs) || addrs.length === 0) {
+        failures.push({
+          property: "join.remoteAddrs",
+          reason: "join.remoteAddrs must be a non-empty list of manager addresses (host[:port])",
+        });
+      } else {
+        addrs.forEach((a: unknown, i: number) => push(addrProblem(`join.remoteAddrs[${i}]`, a)));
+      }
+      if (join.token === undefined || join.token === "") {
+        failures.push({
+          property: "join.token",
+          reason: "join.token is required: a manager's workerToken or managerToken",
+        });
+      } else if (known(join.token) && (typeof join.token !== "string" || !SWARM_TOKEN_RE.test(join.token))) {
+        // Never echo the token: it is a secret.
+        failures.push({
+          property: "join.token",
+          reason:
+            "join.token is not a swarm join token (SWMTKN-1-<digest>-<secret>): use a manager's workerToken or managerToken output, or docker swarm join-token -q",
+        });
+      }
+    }
+    for (const f of INIT_ONLY) {
+      if (inputs[f] !== undefined) {
+        failures.push({
+          property: f,
+          reason: `${f} applies to swarm init only: remove it, or remove join to init a new swarm`,
+        });
+      }
+    }
+    for (const f of ["spec", "rotateTokens"]) {
+      if (inputs[f] !== undefined) {
+        failures.push({
+          property: f,
+          reason: `${f} is swarm-wide: declare it on the SwarmNode that inits the swarm (the one without join)`,
+        });
+      }
+    }
+  }
+  for (const f of ["advertiseAddr", "listenAddr", "dataPathAddr"]) push(addrProblem(f, inputs[f]));
+  push(integerProblem("dataPathPort", inputs.dataPathPort, 1024, 49151));
+  if (known(inputs.defaultAddrPool)) {
+    if (!Array.isArray(inputs.defaultAddrPool) || inputs.defaultAddrPool.length === 0) {
+      failures.push({ property: "defaultAddrPool", reason: "defaultAddrPool must be a non-empty list of IPv4 CIDRs" });
+    } else {
+      inputs.defaultAddrPool.forEach((c: unknown, i: number) => {
+        if (!known(c)) return;
+        const problem = typeof c === "string" ? cidrProblem(c) : "not a CIDR";
+        if (problem || parseCidr(String(c))?.family !== 4) {
+          failures.push({
+            property: `defaultAddrPool[${i}]`,
+            reason: `defaultAddrPool[${i}] "${String(c)}": ${problem ?? "must be an IPv4 CIDR"}`,
+          });
+        } else if (known(inputs.subnetSize) && Number(inputs.subnetSize) < parseCidr(String(c))!.prefix) {
+          failures.push({
+            property: "subnetSize",
+            reason: `subnetSize ${inputs.subnetSize} is larger than pool ${String(c)}: use a prefix length of at least ${parseCidr(String(c))!.prefix}`,
+          });
+        }
+      });
+    }
+  }
+  push(integerProblem("subnetSize", inputs.subnetSize, 8, 29));
+  failures.push(...booleanProblems(inputs, ["forceNewCluster", "forceLeave"]));
+  failures.push(...swarmSpecProblems(inputs.spec));
+  if (known(inputs.availability) && !["active", "pause", "drain"].includes(inputs.availability)) {
+    failures.push({
+      property: "availability",
+      reason: `availability "${String(inputs.availability)}" must be one of active, pause, drain`,
+    });
+  }
+  failures.push(...stringMapProblems("nodeLabels", inputs.nodeLabels));
+  if (known(inputs.rotateTokens) && !["string", "number"].includes(typeof inputs.rotateTokens)) {
+    failures.push({
+      property: "rotateTokens",
+      reason: "rotateTokens must be a string or number; change it to rotate the join tokens",
+    });
   }
   return failures;
 }

@@ -3,12 +3,15 @@
  * that a new package version reaches existing resources on refresh and destroy.
  */
 import { attachmentProvider } from "../attachmentProvider";
-import { bridgeDriver } from "../drivers";
+import { bridgeDriver, overlayDriver } from "../drivers";
 import { networkProvider } from "../networkProvider";
+import { swarmNodeProvider } from "../swarmNodeProvider";
 
 export const providers = {
   BridgeNetwork: networkProvider(bridgeDriver),
+  OverlayNetwork: networkProvider(overlayDriver),
   NetworkAttachment: attachmentProvider,
+  SwarmNode: swarmNodeProvider,
 };
 
 export type ProviderKind = keyof typeof providers;

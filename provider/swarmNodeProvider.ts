@@ -1,0 +1,271 @@
+/**
+ * The dynamic provider of SwarmNode: one engine's swarm membership.
+ *
+ * | lifecycle | Engine API                                                                        |
+ * |-----------|-----------------------------------------------------------------------------------|
+ * | check     | none: validation                                                                  |
+ * | diff      | none: membership changes replace; spec, node settings and tokens update in place  |
+ * | create    | GET /info; POST /swarm/init or /swarm/join (undone with /swarm/leave on failure); |
+ * |           | [POST /nodes/{id}/update]; GET /swarm, /nodes/{id}, /swarm/unlockkey               |
+ * | read      | GET /info (not a member, or another node ID → dropped), GET /swarm, /nodes/{id}    |
+ * | update    | POST /swarm/update (spec, token rotation), POST /nodes/{id}/update                 |
+ * | delete    | worker: POST /swarm/leave, DELETE /nodes/{id} through a manager;                   |
+ * |           | manager: demote (POST /nodes/{id}/update) first; last manager: leave --force only  |
+ * |           | with forceLeave                                                                   |
+ *
+ * Node settings (availability, labels) and node removal go through a manager: the node itself
+ * when it is one, else `managerConnection`.
+ */
+import type * as pulumi from "@pulumi/pulumi";
+import { diffSwarmNode } from "./diff";
+import { Engine } from "./engine";
+import type { Connection } from "./model";
+import { sameValue } from "./values";
+import { swarmSpecToApi, withSwarmPort, type LocalSwarm, type SwarmNodeInfo } from "./swarmModel";
+import { swarmNodeProblems } from "./validation";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
+
+const INPUT_FIELDS = [
+  "join",
+  "advertiseAddr",
+  "listenAddr",
+  "dataPathAddr",
+  "dataPathPort",
+  "defaultAddrPool",
+  "subnetSize",
+  "forceNewCluster",
+  "spec",
+  "availability",
+  "nodeLabels",
+  "rotateTokens",
+  "forceLeave",
+  "managerConnection",
+  "connection",
+] as const;
+
+/** How long membership changes may take to show (demotion, a left node going down). */
+const SETTLE_MS = 30_000;
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+async function until<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
+  for (const end = Date.now() + ms; Date.now() < end; await sleep(250)) {
+    const v = await probe();
+    if (v !== undefined) return v;
+  }
+  return undefined;
+}
+
+const label = (engine: Engine): string => `SwarmNode on ${engine.host}`;
+
+/** The engine that can change and remove this node: itself when a manager, else managerConnection. */
+function managerFor(inputs: any, engine: Engine, local: LocalSwarm): Engine | undefined {
+  if (local.isManager) return engine;
+  return inputs.managerConnection ? Engine.connect(inputs.managerConnection as Connection) : undefined;
+}
+
+/** Outputs: the inputs, overlaid with what the engines report. */
+async function observe(inputs: any, engine: Engine, local: LocalSwarm, adopted: boolean): Promise<any> {
+  const manager = managerFor(inputs, engine, local);
+  const [swarm, node, unlockKey] = await Promise.all([
+    manager?.inspectSwarm(),
+    manager?.inspectNode(local.nodeId),
+    local.isManager ? engine.unlockKey() : undefined,
+  ]);
+  return {
+    ...inputs,
+    nodeId: local.nodeId,
+    clusterId: swarm?.clusterId ?? local.clusterId,
+    role: local.isManager ? "manager" : "worker",
+    hostname: node?.hostname ?? local.hostname,
+    nodeAddress: local.nodeAddr,
+    managerAddress: local.isManager ? (node?.managerAddress ?? withSwarmPort(local.nodeAddr)) : undefined,
+    availability: node?.availability ?? inputs.availability,
+    nodeLabels: node?.labels ?? inputs.nodeLabels,
+    // Swarm-wide values: only a manager reads them, and only the init node declares them.
+    spec: local.isManager && swarm ? swarm.spec : inputs.spec,
+    workerToken: local.isManager ? swarm?.workerToken : undefined,
+    managerToken: local.isManager ? swarm?.managerToken : undefined,
+    unlockKey,
+    adopted,
+  };
+}
+
+/** Applies declared availability and labels to the node, through a manager. */
+async function applyNodeSettings(inputs: any, engine: Engine, local: LocalSwarm): Promise<void> {
+  if (inputs.availability === undefined && inputs.nodeLabels === undefined) return;
+  const manager = managerFor(inputs, engine, local);
+  if (!manager) {
+    throw new Error(
+      `${label(engine)} is a worker: availability and nodeLabels are set through a manager: give managerConnection (a manager's engine)`,
+    );
+  }
+  const node = await manager.inspectNode(local.nodeId);
+  if (!node) throw new Error(`${label(engine)}: node ${local.nodeId} is not in the swarm at ${manager.host}`);
+  const want = { availability: inputs.availability ?? node.availability, labels: inputs.nodeLabels ?? node.labels };
+  if (want.availability === node.availability && sameValue(want.labels, node.labels)) return;
+  await manager.updateNode(node.id, node.version, { role: node.role, ...want });
+}
+
+/** Whether an engine already in a swarm is in the one this declaration means; else why not. */
+function mismatch(
+  inputs: any,
+  local: LocalSwarm,
+  swarm: { defaultAddrPool: string[]; subnetSize: number; dataPathPort: number } | undefined,
+): string | undefined {
+  const where = local.clusterId
+    ? `swarm ${local.clusterId}`
+    : `the swarm of managers ${local.remoteManagers.join(", ")}`;
+  if (inputs.join) {
+    const targets = (inputs.join.remoteAddrs as string[]).map(withSwarmPort);
+    if (local.remoteManagers.some((m) => targets.includes(m))) return undefined;
+    return `it is already in ${where}, not the one at ${targets.join(", ")}`;
+  }
+  if (!local.isManager) return `it is a worker in ${where}; swarm init needs an engine outside any swarm`;
+  const differs = (["defaultAddrPool", "subnetSize", "dataPathPort"] as const).filter(
+    (f) => inputs[f] !== undefined && swarm && !sameValue(inputs[f], swarm[f]),
+  );
+  if (differs.length > 0)
+    return `it is already a manager of ${where}, whose ${differs.join(", ")} differ from the declaration`;
+  return undefined;
+}
+
+function initRequest(inputs: any): any {
+  return {
+    ListenAddr: inputs.listenAddr ?? "0.0.0.0:2377",
+    AdvertiseAddr: inputs.advertiseAddr ?? "",
+    DataPathAddr: inputs.dataPathAddr ?? "",
+    DataPathPort: inputs.dataPathPort ?? 0,
+    DefaultAddrPool: inputs.defaultAddrPool ?? [],
+    SubnetSize: inputs.subnetSize ?? 0,
+    ForceNewCluster: !!inputs.forceNewCluster,
+    Spec: swarmSpecToApi(inputs.spec),
+  };
+}
+
+function joinRequest(inputs: any): any {
+  return {
+    ListenAddr: inputs.listenAddr ?? "0.0.0.0:2377",
+    AdvertiseAddr: inputs.advertiseAddr ?? "",
+    DataPathAddr: inputs.dataPathAddr ?? "",
+    RemoteAddrs: (inputs.join.remoteAddrs as string[]).map(withSwarmPort),
+    JoinToken: inputs.join.token,
+  };
+}
+
+/** Ends a membership that create could not finish, so a failed create leaves nothing behind. */
+async function undo(engine: Engine, err: unknown): Promise<never> {
+  const now = await engine.localSwarm().catch(() => undefined);
+  if (now && now.state !== "inactive") await engine.leaveSwarm(true).catch(() => undefined);
+  throw err;
+}
+
+export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
+  async check(_olds: any, news: any) {
+    const failures = swarmNodeProblems(news);
+    if (failures.length > 0) return { inputs: news, failures };
+    const inputs: any = {};
+    for (const f of INPUT_FIELDS) if (news[f] !== undefined) inputs[f] = news[f];
+    return { inputs };
+  },
+
+  async diff(_id: string, olds: any, news: any) {
+    return diffSwarmNode(olds, news);
+  },
+
+  async create(inputs: any) {
+    const engine = Engine.connect(inputs.connection);
+    const before = await engine.localSwarm();
+    if (before.state !== "inactive") {
+      const why = mismatch(inputs, before, before.isManager ? await engine.inspectSwarm() : undefined);
+      if (why) {
+        throw new Error(`${label(engine)}: ${why}. Leave it first (docker swarm leave), or declare the swarm it is in`);
+      }
+      // Already the member this declaration describes: adopt it.
+      await applyNodeSettings(inputs, engine, before);
+      return { id: before.nodeId, outs: await observe(inputs, engine, before, true) };
+    }
+    try {
+      if (inputs.join) await engine.joinSwarm(joinRequest(inputs));
+      else await engine.initSwarm(initRequest(inputs));
+    } catch (err) {
+      // A join that timed out keeps retrying in the background: cancel it.
+      return undo(engine, err);
+    }
+    try {
+      const local = await engine.localSwarm();
+      if (local.state !== "active") {
+        throw new Error(
+          `${label(engine)}: swarm state is ${local.state} after ${inputs.join ? "join" : "init"}${local.error ? `: ${local.error}` : ""}`,
+        );
+      }
+      await applyNodeSettings(inputs, engine, local);
+      return { id: local.nodeId, outs: await observe(inputs, engine, local, false) };
+    } catch (err) {
+      return undo(engine, err);
+    }
+  },
+
+  async read(id: string, props: any) {
+    const engine = Engine.connect(props.connection);
+    const local = await engine.localSwarm();
+    // Not a member any more, or a member under another node ID (it left and joined again).
+    if (local.state === "inactive" || local.nodeId !== id) return { id: "", props: {} };
+    return { id, props: await observe(props, engine, local, !!props.adopted) };
+  },
+
+  async update(id: string, olds: any, news: any) {
+    const engine = Engine.connect(news.connection);
+    const local = await engine.localSwarm();
+    if (local.state === "inactive" || local.nodeId !== id) {
+      throw new Error(`${label(engine)}: node ${id} is no longer a swarm member there: run pulumi refresh`);
+    }
+    const d = diffSwarmNode(olds, news);
+    if (d.updates.includes("spec") || d.updates.includes("rotateTokens")) {
+      if (!local.isManager) {
+        throw new Error(`${label(engine)}: spec and rotateTokens change through a manager, and this node is not one`);
+      }
+      await engine.updateSwarm(news.spec, d.updates.includes("rotateTokens"));
+    }
+    await applyNodeSettings(news, engine, local);
+    return { outs: await observe(news, engine, local, !!olds.adopted) };
+  },
+
+  async delete(id: string, props: any) {
+    const engine = Engine.connect(props.connection);
+    const local = await engine.localSwarm();
+    if (local.state === "inactive" || local.nodeId !== id) return;
+    let remover = props.managerConnection ? Engine.connect(props.managerConnection as Connection) : undefined;
+    if (remover?.host === engine.host) remover = undefined;
+    if (local.isManager) {
+      const managers = (await engine.listNodes()).filter((n: SwarmNodeInfo) => n.role === "manager");
+      if (managers.length <= 1) {
+        const others = (await engine.listNodes()).length - 1;
+        if (!props.forceLeave) {
+          throw new Error(
+            `${label(engine)} is the last manager of swarm ${local.clusterId}${others > 0 ? ` (${others} other node(s) still in it)` : ""}: ` +
+              "leaving would end the swarm. Remove the other nodes first and set forceLeave: true to let it go",
+          );
+        }
+        await engine.leaveSwarm(true);
+        return;
+      }
+      // Demote first, so the remaining managers keep a quorum of the new, smaller set.
+      const self = await engine.inspectNode(id);
+      if (self)
+        await engine.updateNode(id, self.version, {
+          role: "worker",
+          availability: self.availability,
+          labels: self.labels,
+        });
+      const demoted = await until(SETTLE_MS, async () => ((await engine.localSwarm()).isManager ? undefined : true));
+      if (!demoted) throw new Error(`${label(engine)}: still a manager ${SETTLE_MS / 1000} s after demotion`);
+    }
+    await engine.leaveSwarm(false);
+    // Without a manager to ask, the node stays listed as down until someone runs docker node rm.
+    if (!remover) return;
+    // It has left: force spares waiting until the managers notice it is down.
+    await remover.removeNode(id, true);
+  },
+};

@@ -1,0 +1,410 @@
+/**
+ * Swarm membership, overlay networks and remote connections on a real multi-host lab: several
+ * dockerds, each in its own network namespace on this machine (test/support/lab.ts), driven
+ * through the providers the way the Pulumi engine drives them.
+ */
+import * as assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import type Docker from "dockerode";
+import { attachmentProvider } from "../../provider/attachmentProvider";
+import { overlayDriver } from "../../provider/drivers";
+import { Engine } from "../../provider/engine";
+import { networkProvider } from "../../provider/networkProvider";
+import { swarmNodeProvider } from "../../provider/swarmNodeProvider";
+import { ensureTestImage, exec, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
+import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
+import { checked, create, destroy, type Created } from "../support/lifecycle";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- provider property bags */
+
+const overlay = networkProvider(overlayDriver);
+const POOL = ["10.235.0.0/16"];
+const conn = (h: LabHost): { host: string } => ({ host: h.host });
+
+/** Why IPsec ESP as Docker's encrypted overlay uses it cannot work on this kernel, or undefined. */
+function ipsecUnavailable(): string | undefined {
+  const ns = `pdn-xfrm-${RUN_ID}`;
+  execFileSync("ip", ["netns", "add", ns]);
+  try {
+    execFileSync(
+      "ip",
+      ["-n", ns, "xfrm", "state", "add", "src", "192.0.2.1", "dst", "192.0.2.2", "proto", "esp", "spi", "0x100"].concat(
+        ["reqid", "1", "mode", "transport", "aead", "rfc4106(gcm(aes))", `0x${"ab".repeat(20)}`, "64"],
+      ),
+      { stdio: "pipe" },
+    );
+    return undefined;
+  } catch (err: any) {
+    return String(err.stderr || err.message).trim();
+  } finally {
+    execFileSync("ip", ["netns", "delete", ns]);
+  }
+}
+
+async function nodesOf(manager: LabHost): Promise<{ hostname: string; role: string; state: string }[]> {
+  return (await Engine.connect(conn(manager)).listNodes()).map((n) => ({
+    hostname: n.hostname,
+    role: n.role,
+    state: n.state,
+  }));
+}
+
+/** Waits (bounded) until the manager lists `want` hostnames, all ready. */
+async function waitForNodes(manager: LabHost, want: string[]): Promise<void> {
+  for (let i = 0; i < 60; i++) {
+    const nodes = await nodesOf(manager);
+    const ready = nodes.filter((n) => n.state === "ready").map((n) => n.hostname);
+    if (nodes.length === want.length && want.every((h) => ready.includes(h))) return;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.deepEqual((await nodesOf(manager)).map((n) => n.hostname).sort(), [...want].sort(), "node list");
+}
+
+describe("swarm and overlay networks on a multi-host lab", function () {
+  this.timeout(240_000);
+  let lab: Lab;
+  let h: LabHost[];
+
+  before(async function () {
+    lab = await startLab(4, { tls: [2], ssh: [3] });
+    h = lab.hosts;
+    await Promise.all(h.map((x) => ensureTestImage(x.docker)));
+  });
+
+  after(async function () {
+    if (!lab) return;
+    await lab.stop();
+    assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
+  });
+
+  describe("a manager and two workers", function () {
+    let manager: Created;
+    const workers: Created[] = [];
+    const containers: Docker.Container[] = [];
+
+    before(async function () {
+      manager = await create(swarmNodeProvider, {
+        connection: conn(h[0]),
+        advertiseAddr: h[0].address,
+        defaultAddrPool: POOL,
+        subnetSize: 24,
+        forceLeave: true,
+      });
+      for (const w of [h[1], h[2]]) {
+        workers.push(
+          await create(swarmNodeProvider, {
+            connection: conn(w),
+            advertiseAddr: w.address,
+            join: { remoteAddrs: [manager.outs.managerAddress], token: manager.outs.workerToken },
+            managerConnection: conn(h[0]),
+          }),
+        );
+      }
+    });
+
+    after(async function () {
+      await Promise.all(containers.map((c) => c.remove({ force: true }).catch(() => undefined)));
+      for (const w of workers.reverse()) await destroy(swarmNodeProvider, w);
+      await destroy(swarmNodeProvider, manager);
+      for (const x of [h[0], h[1], h[2]]) assert.equal((await Engine.connect(conn(x)).localSwarm()).state, "inactive");
+    });
+
+    it("the manager lists three ready nodes; outputs give roles, cluster ID and both tokens", async function () {
+      await waitForNodes(h[0], [h[0].hostname, h[1].hostname, h[2].hostname]);
+      const roles = Object.fromEntries((await nodesOf(h[0])).map((n) => [n.hostname, n.role]));
+      assert.deepEqual(roles, { [h[0].hostname]: "manager", [h[1].hostname]: "worker", [h[2].hostname]: "worker" });
+      assert.equal(manager.outs.role, "manager");
+      assert.equal(manager.outs.managerAddress, `${h[0].address}:2377`);
+      assert.match(manager.outs.workerToken, /^SWMTKN-1-/);
+      assert.match(manager.outs.managerToken, /^SWMTKN-1-/);
+      assert.notEqual(manager.outs.workerToken, manager.outs.managerToken);
+      for (const w of workers) {
+        assert.equal(w.outs.role, "worker");
+        assert.equal(w.outs.clusterId, manager.outs.clusterId);
+        assert.equal(w.outs.workerToken, undefined);
+      }
+    });
+
+    it("containers on two worker hosts, attached to an attachable overlay, ping each other by alias", async function () {
+      const net = await create(overlay, {
+        name: `ov-${RUN_ID}`,
+        attachable: true,
+        labels: { [TEST_LABEL]: RUN_ID },
+        connection: conn(h[0]),
+      });
+      const atts: Created[] = [];
+      try {
+        assert.equal(net.outs.scope, "swarm");
+        for (const [i, w] of [h[1], h[2]].entries()) {
+          const c = await startContainer(w.docker, `ov${i}`);
+          containers.push(c);
+          atts.push(
+            await create(attachmentProvider, {
+              network: net.id,
+              container: c.id,
+              aliases: [`peer${i}`],
+              connection: conn(w),
+            }),
+          );
+        }
+        for (const [from, to] of [
+          [0, 1],
+          [1, 0],
+        ]) {
+          const r = await exec(h[from + 1].docker, containers[from].id, ["ping", "-c", "2", "-W", "3", `peer${to}`]);
+          assert.equal(r.code, 0, `peer${from} on ${h[from + 1].hostname} → peer${to}: ${r.output}`);
+        }
+      } finally {
+        for (const a of atts) await destroy(attachmentProvider, a);
+        await destroy(overlay, net);
+      }
+    });
+
+    it("encrypted overlay: created with the option; cross-host traffic flows only where the kernel has IPsec", async function () {
+      const net = await create(overlay, {
+        name: `ovenc-${RUN_ID}`,
+        attachable: true,
+        encrypted: true,
+        labels: { [TEST_LABEL]: RUN_ID },
+        connection: conn(h[0]),
+      });
+      const atts: Created[] = [];
+      const local: Docker.Container[] = [];
+      try {
+        const inspect: any = await h[0].docker.getNetwork(net.id).inspect();
+        assert.equal(inspect.Options.encrypted, "");
+        for (const [i, w] of [h[1], h[2]].entries()) {
+          const c = await startContainer(w.docker, `enc${i}`);
+          local.push(c);
+          atts.push(
+            await create(attachmentProvider, {
+              network: net.id,
+              container: c.id,
+              aliases: [`sec${i}`],
+              connection: conn(w),
+            }),
+          );
+        }
+        const r = await exec(h[1].docker, local[0].id, ["ping", "-c", "2", "-W", "2", "sec1"]);
+        const missing = ipsecUnavailable();
+        if (missing) {
+          console.log(
+            `      this kernel lacks IPsec for encrypted overlays (${missing}): cross-host traffic on it fails here`,
+          );
+          assert.notEqual(r.code, 0, "traffic flowed although the kernel cannot do IPsec: it is not encrypted");
+        } else {
+          assert.equal(r.code, 0, `encrypted overlay ping failed with IPsec available: ${r.output}`);
+        }
+      } finally {
+        for (const a of atts) await destroy(attachmentProvider, a);
+        await Promise.all(local.map((c) => c.remove({ force: true })));
+        await destroy(overlay, net);
+      }
+    });
+
+    it("node labels, availability and a spec field change in place; token rotation keeps every node", async function () {
+      const news = await checked(swarmNodeProvider, {
+        ...manager.outs,
+        spec: { taskHistoryRetentionLimit: 7, dispatcherHeartbeatPeriod: "7s" },
+        rotateTokens: "1",
+        availability: undefined,
+        nodeLabels: undefined,
+      });
+      const d = await swarmNodeProvider.diff!(manager.id, manager.outs, news);
+      assert.deepEqual(d.replaces, []);
+      assert.deepEqual((d as any).updates.sort(), ["rotateTokens", "spec"]);
+      const updated = (await swarmNodeProvider.update!(manager.id, manager.outs, news)).outs;
+      assert.equal(updated.spec.taskHistoryRetentionLimit, 7);
+      assert.equal(updated.spec.dispatcherHeartbeatPeriod, "7s");
+      assert.notEqual(updated.workerToken, manager.outs.workerToken);
+      assert.notEqual(updated.managerToken, manager.outs.managerToken);
+      manager = { id: manager.id, outs: updated };
+
+      const w = workers[0];
+      const wNews = await checked(swarmNodeProvider, {
+        ...w.outs,
+        join: { ...w.outs.join, token: updated.workerToken },
+        availability: "drain",
+        nodeLabels: { zone: "a" },
+      });
+      const wd: any = await swarmNodeProvider.diff!(w.id, w.outs, wNews);
+      assert.deepEqual(wd.replaces, []);
+      assert.deepEqual(wd.updates.sort(), ["availability", "join", "nodeLabels"]);
+      workers[0] = { id: w.id, outs: (await swarmNodeProvider.update!(w.id, w.outs, wNews)).outs };
+      const node = await Engine.connect(conn(h[0])).inspectNode(w.id);
+      assert.equal(node?.availability, "drain");
+      assert.deepEqual(node?.labels, { zone: "a" });
+      assert.equal(workers[0].outs.nodeId, w.id, "same node after the update");
+      await waitForNodes(h[0], [h[0].hostname, h[1].hostname, h[2].hostname]);
+      const swarm: any = await h[0].docker.swarmInspect();
+      assert.equal(swarm.Spec.Orchestration.TaskHistoryRetentionLimit, 7);
+    });
+
+    it("a member already in the same swarm is adopted; refresh sees it", async function () {
+      const again = await create(swarmNodeProvider, {
+        connection: conn(h[1]),
+        join: { remoteAddrs: [h[0].address], token: manager.outs.workerToken },
+        managerConnection: conn(h[0]),
+      });
+      assert.equal(again.id, workers[0].id);
+      assert.equal(again.outs.adopted, true);
+      const r: any = await swarmNodeProvider.read!(again.id, again.outs);
+      assert.equal(r.id, again.id);
+    });
+
+    it("overlay on a worker fails, saying to create a SwarmNode first; nothing is created", async function () {
+      const inputs = await checked(overlay, { name: `ovw-${RUN_ID}`, connection: conn(h[1]) });
+      await assert.rejects(overlay.create(inputs), (e: Error) => {
+        assert.match(e.message, /OverlayNetwork "ovw-.*": the engine at unix:.* is not a swarm manager/);
+        assert.match(e.message, /create a SwarmNode .* dependsOn/);
+        return true;
+      });
+      assert.deepEqual(await h[0].docker.listNetworks({ filters: { name: [`ovw-${RUN_ID}`] } }), []);
+    });
+
+    it("init on an engine that is a worker of another swarm fails clearly", async function () {
+      const inputs = await checked(swarmNodeProvider, { connection: conn(h[1]) });
+      await assert.rejects(
+        swarmNodeProvider.create(inputs),
+        /is a worker in .*swarm init needs an engine outside any swarm/,
+      );
+      assert.equal((await Engine.connect(conn(h[1])).localSwarm()).state, "active", "still a member");
+    });
+
+    it("join with a malformed token fails in check; with a wrong token, create fails and leaves the engine out", async function () {
+      const bad = await swarmNodeProvider.check!(
+        {},
+        { connection: conn(h[3]), join: { remoteAddrs: [h[0].address], token: "hello" } },
+      );
+      assert.deepEqual(
+        bad.failures?.map((f) => f.property),
+        ["join.token"],
+      );
+      assert.doesNotMatch(JSON.stringify(bad.failures), /hello/, "the token is not echoed");
+      // Well-formed, but not this swarm's: the manager refuses it.
+      const wrong = manager.outs.workerToken.replace(/-[0-9a-z]{25}$/, `-${"0".repeat(25)}`);
+      const inputs = await checked(swarmNodeProvider, {
+        connection: conn(h[3]),
+        join: { remoteAddrs: [h[0].address], token: wrong },
+      });
+      const t = Date.now();
+      await assert.rejects(swarmNodeProvider.create(inputs), /docker swarm join on unix:.*: .*(token|invalid)/i);
+      assert.ok(Date.now() - t < 65_000);
+      assert.equal((await Engine.connect(conn(h[3])).localSwarm()).state, "inactive");
+    });
+
+    it("join of an unreachable manager fails within a bounded time and leaves the engine out", async function () {
+      const inputs = await checked(swarmNodeProvider, {
+        connection: conn(h[3]),
+        join: { remoteAddrs: [lab.unusedAddress], token: manager.outs.workerToken },
+      });
+      const t = Date.now();
+      await assert.rejects(swarmNodeProvider.create(inputs), /docker swarm join on unix:/);
+      console.log(`      unreachable manager: join failed after ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      assert.equal((await Engine.connect(conn(h[3])).localSwarm()).state, "inactive");
+    });
+
+    it("destroying a worker's SwarmNode: it leaves and disappears from the node list", async function () {
+      const extra = await create(swarmNodeProvider, {
+        connection: conn(h[3]),
+        join: { remoteAddrs: [h[0].address], token: manager.outs.workerToken },
+        managerConnection: conn(h[0]),
+      });
+      await waitForNodes(h[0], [h[0].hostname, h[1].hostname, h[2].hostname, h[3].hostname]);
+      await destroy(swarmNodeProvider, extra);
+      assert.equal((await Engine.connect(conn(h[3])).localSwarm()).state, "inactive");
+      assert.ok(!(await nodesOf(h[0])).some((n) => n.hostname === h[3].hostname), "removed from the node list");
+    });
+
+    it("the last manager refuses to leave while forceLeave is off", async function () {
+      await assert.rejects(
+        swarmNodeProvider.delete!(manager.id, { ...manager.outs, forceLeave: false }),
+        /is the last manager of swarm .* \(2 other node\(s\) still in it\).*forceLeave: true/,
+      );
+      assert.equal((await Engine.connect(conn(h[0])).localSwarm()).state, "active");
+    });
+  });
+
+  describe("three managers", function () {
+    it("removing one (demote, leave, node removed) keeps a healthy cluster", async function () {
+      const first = await create(swarmNodeProvider, {
+        connection: conn(h[0]),
+        advertiseAddr: h[0].address,
+        defaultAddrPool: POOL,
+        forceLeave: true,
+      });
+      const more: Created[] = [];
+      try {
+        for (const m of [h[1], h[2]]) {
+          more.push(
+            await create(swarmNodeProvider, {
+              connection: conn(m),
+              advertiseAddr: m.address,
+              join: { remoteAddrs: [first.outs.managerAddress], token: first.outs.managerToken },
+              managerConnection: conn(h[0]),
+            }),
+          );
+        }
+        assert.deepEqual(
+          more.map((m) => m.outs.role),
+          ["manager", "manager"],
+        );
+        await waitForNodes(h[0], [h[0].hostname, h[1].hostname, h[2].hostname]);
+        await destroy(swarmNodeProvider, more.pop());
+        assert.equal((await Engine.connect(conn(h[2])).localSwarm()).state, "inactive");
+        const nodes = await Engine.connect(conn(h[0])).listNodes();
+        assert.deepEqual(nodes.map((n) => n.hostname).sort(), [h[0].hostname, h[1].hostname].sort());
+        assert.ok(nodes.every((n) => n.role === "manager" && n.managerReachability === "reachable"));
+        assert.equal(nodes.filter((n) => n.leader).length, 1, "one leader");
+        // The remaining managers still accept changes (quorum).
+        await Engine.connect(conn(h[1])).updateSwarm({ taskHistoryRetentionLimit: 3 });
+      } finally {
+        for (const m of more.reverse()) await destroy(swarmNodeProvider, m);
+        await destroy(swarmNodeProvider, first);
+      }
+    });
+  });
+
+  describe("remote engines", function () {
+    it("TLS tcp:// works with the right CA and client certificate; a wrong CA fails clearly", async function () {
+      const tls = h[1].tls!;
+      const ok = Engine.connect({ host: tls.host, caMaterial: tls.ca, certMaterial: tls.cert, keyMaterial: tls.key });
+      assert.equal((await ok.localSwarm()).hostname, h[1].hostname);
+      const wrong = Engine.connect({
+        host: tls.host,
+        caMaterial: tls.wrongCa,
+        certMaterial: tls.cert,
+        keyMaterial: tls.key,
+      });
+      await assert.rejects(wrong.localSwarm(), (e: Error) => {
+        assert.match(e.message, new RegExp(`docker info on ${tls.host}: .*(certificate|self.signed)`, "i"));
+        return true;
+      });
+      const noClientCert = Engine.connect({ host: tls.host, caMaterial: tls.ca });
+      await assert.rejects(noClientCert.localSwarm(), new RegExp(`docker info on ${tls.host}:`));
+    });
+
+    it("ssh:// works with the authorized key; a refused key fails clearly", async function () {
+      const ssh = h[2].ssh!;
+      const ok = Engine.connect({ host: ssh.host, keyMaterial: ssh.key });
+      assert.equal((await ok.localSwarm()).hostname, h[2].hostname);
+      const t = Date.now();
+      const refused = Engine.connect({ host: ssh.host, keyMaterial: ssh.wrongKey });
+      await assert.rejects(refused.localSwarm(), (e: Error) => {
+        assert.match(e.message, new RegExp(`docker info on ${ssh.host}: .*authentication`, "i"));
+        return true;
+      });
+      assert.ok(Date.now() - t < 30_000);
+    });
+
+    it("an unreachable host fails within a bounded time, naming the host", async function () {
+      const t = Date.now();
+      const host = `tcp://${lab.unusedAddress}:2376`;
+      await assert.rejects(Engine.connect({ host }).localSwarm(), new RegExp(`docker info on ${host}:`));
+      console.log(`      unreachable tcp:// host: failed after ${((Date.now() - t) / 1000).toFixed(1)} s`);
+      const sshHost = `ssh://root@${lab.unusedAddress}`;
+      await assert.rejects(Engine.connect({ host: sshHost }).localSwarm(), new RegExp(`docker info on ${sshHost}:`));
+      assert.ok(Date.now() - t < 70_000);
+    });
+  });
+});
