@@ -3,19 +3,30 @@
  *
  * - {@link BridgeNetwork}: `docker network create --driver bridge`
  * - {@link NetworkAttachment}: `docker network connect` / `disconnect` of an existing container
- * - {@link getNetwork} / {@link listNetworks}: `docker network inspect` / `ls`
+ * - {@link OverlayNetwork}: `docker network create --driver overlay` on a swarm manager
+ * - {@link SwarmNode}: `docker swarm init` / `join` / `leave`, swarm and node updates
+ * - {@link SwarmCluster}: a whole swarm from a list of engines, tokens wired as secrets
+ * - {@link getNetwork} / {@link listNetworks} / {@link getSwarm}: `docker network inspect` / `ls`, `docker swarm inspect`
  */
 export { BridgeNetwork, type BridgeNetworkArgs } from "./bridgeNetwork";
+export { OverlayNetwork, type OverlayNetworkArgs } from "./overlayNetwork";
 export { NetworkAttachment, type NetworkAttachmentArgs } from "./networkAttachment";
+export { SwarmNode, type SwarmNodeArgs, type SwarmJoinArgs, type SwarmSpecArgs } from "./swarmNode";
+export { SwarmCluster, type SwarmClusterArgs, type SwarmHostArgs } from "./swarmCluster";
 export { NetworkResource, type NetworkArgs, type ConnectionArgs, type IpamConfigArgs } from "./network";
 export {
   getNetwork,
   getNetworkOutput,
   listNetworks,
   listNetworksOutput,
+  getSwarm,
+  getSwarmOutput,
+  type GetSwarmArgs,
+  type SwarmLookup,
   type GetNetworkArgs,
   type ListNetworksArgs,
   type NetworkFilters,
 } from "./lookups";
 export type { Connection, IpamConfig, NetworkInfo, NetworkContainer } from "./model";
+export type { SwarmSpec, SwarmNodeInfo, NodeRole, NodeAvailability } from "./swarmModel";
 export { MANAGED_LABEL } from "./model";

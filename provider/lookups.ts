@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Engine, type NetworkFilters } from "./engine";
 import type { Connection, NetworkInfo } from "./model";
 import type { ConnectionArgs } from "./network";
+import type { SwarmInfo, SwarmNodeInfo } from "./swarmModel";
 
 export type { NetworkInfo, NetworkContainer } from "./model";
 export type { NetworkFilters } from "./engine";
@@ -60,4 +61,39 @@ export function listNetworksOutput(
   } = {},
 ): pulumi.Output<NetworkInfo[]> {
   return pulumi.output(args).apply((a) => listNetworks(a as ListNetworksArgs));
+}
+
+/** A swarm as {@link getSwarm} reports it. */
+export interface SwarmLookup extends Omit<SwarmInfo, "version"> {
+  /** Every node (`docker node ls`). */
+  readonly nodes: Omit<SwarmNodeInfo, "version">[];
+}
+
+/** Arguments of {@link getSwarm}. */
+export interface GetSwarmArgs {
+  /** A manager's engine. @default `DOCKER_HOST`, else the local socket */
+  readonly connection?: Connection;
+}
+
+/**
+ * The swarm a manager is in (`docker swarm inspect`, `docker node ls`, `docker swarm join-token`).
+ * The join tokens are plain strings here: {@link getSwarmOutput} keeps them secret.
+ */
+export async function getSwarm(args: GetSwarmArgs = {}): Promise<SwarmLookup> {
+  const engine = Engine.connect(args.connection);
+  const swarm = await engine.inspectSwarm();
+  if (!swarm) {
+    const local = await engine.localSwarm();
+    throw new Error(
+      `getSwarm: the engine at ${engine.host} is not a swarm manager (swarm state: ${local.state}): ask a manager's engine`,
+    );
+  }
+  const { version: _version, ...info } = swarm;
+  const nodes = (await engine.listNodes()).map(({ version: _v, ...n }) => n);
+  return { ...info, nodes };
+}
+
+/** {@link getSwarm} taking `Input`s; the result is secret, since it carries the join tokens. */
+export function getSwarmOutput(args: { connection?: pulumi.Input<ConnectionArgs> } = {}): pulumi.Output<SwarmLookup> {
+  return pulumi.secret(pulumi.output(args).apply((a) => getSwarm(a as GetSwarmArgs)));
 }

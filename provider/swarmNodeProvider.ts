@@ -20,7 +20,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { diffSwarmNode } from "./diff";
 import { Engine } from "./engine";
 import type { Connection } from "./model";
-import { sameValue } from "./values";
+import { sameValue, withoutUndefined } from "./values";
 import { swarmSpecToApi, withSwarmPort, type LocalSwarm, type SwarmNodeInfo } from "./swarmModel";
 import { swarmNodeProblems } from "./validation";
 
@@ -73,7 +73,7 @@ async function observe(inputs: any, engine: Engine, local: LocalSwarm, adopted: 
     manager?.inspectNode(local.nodeId),
     local.isManager ? engine.unlockKey() : undefined,
   ]);
-  return {
+  return withoutUndefined({
     ...inputs,
     nodeId: local.nodeId,
     clusterId: swarm?.clusterId ?? local.clusterId,
@@ -89,7 +89,7 @@ async function observe(inputs: any, engine: Engine, local: LocalSwarm, adopted: 
     managerToken: local.isManager ? swarm?.managerToken : undefined,
     unlockKey,
     adopted,
-  };
+  });
 }
 
 /** Applies declared availability and labels to the node, through a manager. */

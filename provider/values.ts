@@ -33,3 +33,16 @@ export function sameValue(a: unknown, b: unknown): boolean {
   }
   return a === b;
 }
+
+/** `v` without undefined members, at any depth: the provider RPC cannot carry undefined. */
+export function withoutUndefined<T>(v: T): T {
+  if (Array.isArray(v)) return v.map(withoutUndefined) as T;
+  if (v && typeof v === "object") {
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, withoutUndefined(x)]),
+    ) as T;
+  }
+  return v;
+}

@@ -1,0 +1,111 @@
+import * as pulumi from "@pulumi/pulumi";
+import type { ConnectionArgs } from "./network";
+import { SwarmNode, type SwarmNodeArgs } from "./swarmNode";
+
+/** One engine of a {@link SwarmCluster}. */
+export interface SwarmHostArgs {
+  /** The engine. @default `DOCKER_HOST`, else the local socket */
+  readonly connection?: pulumi.Input<ConnectionArgs>;
+  /** Address the other hosts reach this one at (`--advertise-addr`). */
+  readonly advertiseAddr: pulumi.Input<string>;
+  /** Address the swarm listens on (`--listen-addr`). @default "0.0.0.0:2377" */
+  readonly listenAddr?: pulumi.Input<string>;
+  /** Address for overlay traffic (`--data-path-addr`). @default advertiseAddr */
+  readonly dataPathAddr?: pulumi.Input<string>;
+  /** Whether the node takes tasks. @default "active" */
+  readonly availability?: SwarmNodeArgs["availability"];
+  /** Node labels. @default left as they are */
+  readonly nodeLabels?: SwarmNodeArgs["nodeLabels"];
+}
+
+/** Arguments of {@link SwarmCluster}. */
+export interface SwarmClusterArgs {
+  /** The engines; the first inits the swarm, the next `managers - 1` join as managers, the rest as workers. */
+  readonly hosts: SwarmHostArgs[];
+  /** How many of the hosts are managers; an odd number keeps a Raft majority. @default 1 */
+  readonly managers?: number;
+  /** Swarm-wide settings (`docker swarm init` / `update`). @default the engine's */
+  readonly spec?: SwarmNodeArgs["spec"];
+  /** Pools overlay subnets are cut from (`--default-addr-pool`). @default ["10.0.0.0/8"] */
+  readonly defaultAddrPool?: SwarmNodeArgs["defaultAddrPool"];
+  /** Prefix length of each overlay subnet (`--default-addr-pool-mask-length`). @default 24 */
+  readonly subnetSize?: SwarmNodeArgs["subnetSize"];
+  /** UDP port of VXLAN traffic (`--data-path-port`). @default 4789 */
+  readonly dataPathPort?: SwarmNodeArgs["dataPathPort"];
+  /** Any value; changing it rotates both join tokens, keeping every node. @default none */
+  readonly rotateTokens?: SwarmNodeArgs["rotateTokens"];
+}
+
+/**
+ * A whole swarm in one resource: `docker swarm init` on the first host, `docker swarm join` on the
+ * others with the first manager's tokens wired in as secrets. Managers join one after another
+ * (Raft membership changes one at a time), workers after them. Destroy takes the nodes out in
+ * reverse and ends the swarm: the first host is the last manager and leaves with `forceLeave`.
+ */
+export class SwarmCluster extends pulumi.ComponentResource {
+  /** The nodes, in the order of `hosts`. */
+  readonly nodes: SwarmNode[];
+  /** The swarm's ID. */
+  readonly clusterId: pulumi.Output<string | undefined>;
+  /** The first manager's swarm address (`host:2377`), for `docker swarm join`. */
+  readonly managerAddress: pulumi.Output<string | undefined>;
+  /** Joins a worker (secret). */
+  readonly workerToken: pulumi.Output<string | undefined>;
+  /** Joins a manager (secret). */
+  readonly managerToken: pulumi.Output<string | undefined>;
+
+  constructor(name: string, args: SwarmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("docker-networking:index:SwarmCluster", name, {}, opts);
+    const managers = args.managers ?? 1;
+    if (args.hosts.length === 0) throw new Error(`SwarmCluster "${name}": hosts is empty: give at least one engine`);
+    if (!Number.isInteger(managers) || managers < 1 || managers > args.hosts.length) {
+      throw new Error(
+        `SwarmCluster "${name}": managers ${managers} must be a whole number from 1 to the number of hosts (${args.hosts.length})`,
+      );
+    }
+    const [first, ...rest] = args.hosts;
+    const init = new SwarmNode(
+      `${name}-node-0`,
+      {
+        ...first,
+        spec: args.spec,
+        defaultAddrPool: args.defaultAddrPool,
+        subnetSize: args.subnetSize,
+        dataPathPort: args.dataPathPort,
+        rotateTokens: args.rotateTokens,
+        // Destroying the cluster ends the swarm: the first host leaves last, as its last manager.
+        forceLeave: true,
+      },
+      { parent: this },
+    );
+    let lastManager = init;
+    this.nodes = [init];
+    rest.forEach((host, i) => {
+      const isManager = i + 1 < managers;
+      const node = new SwarmNode(
+        `${name}-node-${i + 1}`,
+        {
+          ...host,
+          join: {
+            remoteAddrs: [init.managerAddress.apply((a) => a ?? "")],
+            token: (isManager ? init.managerToken : init.workerToken).apply((t) => t ?? ""),
+          },
+          managerConnection: first.connection,
+        },
+        { parent: this, dependsOn: [lastManager] },
+      );
+      if (isManager) lastManager = node;
+      this.nodes.push(node);
+    });
+    this.clusterId = init.clusterId;
+    this.managerAddress = init.managerAddress;
+    this.workerToken = init.workerToken;
+    this.managerToken = init.managerToken;
+    this.registerOutputs({
+      clusterId: this.clusterId,
+      managerAddress: this.managerAddress,
+      workerToken: this.workerToken,
+      managerToken: this.managerToken,
+    });
+  }
+}

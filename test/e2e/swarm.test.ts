@@ -1,0 +1,183 @@
+/**
+ * A swarm across three lab hosts as a real Pulumi stack: `SwarmCluster` (1 manager, 2 workers),
+ * an attachable `OverlayNetwork`, containers on both workers attached with aliases. The real
+ * Pulumi CLI runs preview / up / destroy; the engines of the lab say what happened.
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import type Docker from "dockerode";
+import type * as automation from "@pulumi/pulumi/automation";
+import { Engine } from "../../provider/engine";
+import { ensureTestImage, exec, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
+import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
+import { cliUnavailable, makeUserProject, type UserProject } from "./project";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- stack outputs and checkpoints are JSON */
+
+interface Params {
+  readonly retention?: number;
+  readonly rotate?: string;
+  readonly drainFirstWorker?: boolean;
+}
+
+const REPO = process.cwd();
+
+function checkpointOf(project: UserProject, stack: automation.Stack): string {
+  const dir = path.join(project.dir, "state", ".pulumi", "stacks");
+  const find = (d: string): string[] =>
+    fs
+      .readdirSync(d, { withFileTypes: true })
+      .flatMap((e) =>
+        e.isDirectory() ? find(path.join(d, e.name)) : e.name === `${stack.name}.json` ? [path.join(d, e.name)] : [],
+      );
+  return fs.readFileSync(find(dir)[0], "utf8");
+}
+
+describe("a swarm across three hosts with the real Pulumi CLI", function () {
+  this.timeout(300_000);
+  let lab: Lab;
+  let h: LabHost[];
+  let project: UserProject;
+  let stack: automation.Stack;
+  let containers: Docker.Container[] = [];
+  let params: Params = {};
+
+  const program = async (): Promise<Record<string, unknown>> => {
+    const { SwarmCluster, OverlayNetwork, NetworkAttachment } = project.lib;
+    const cluster = new SwarmCluster("lab", {
+      hosts: h.map((x, i) => ({
+        connection: { host: x.host },
+        advertiseAddr: x.address,
+        nodeLabels: i === 1 ? { zone: params.drainFirstWorker ? "b" : "a" } : undefined,
+        availability: i === 1 && params.drainFirstWorker ? ("drain" as const) : undefined,
+      })),
+      managers: 1,
+      defaultAddrPool: ["10.236.0.0/16"],
+      subnetSize: 24,
+      spec: params.retention === undefined ? undefined : { taskHistoryRetentionLimit: params.retention },
+      rotateTokens: params.rotate,
+    });
+    const net = new OverlayNetwork(
+      "mesh",
+      { attachable: true, labels: { [TEST_LABEL]: RUN_ID }, connection: { host: h[0].host } },
+      { dependsOn: [cluster] },
+    );
+    const atts = containers.map(
+      (c, i) =>
+        new NetworkAttachment(`peer-${i}`, {
+          network: net,
+          container: c.id,
+          aliases: [`peer${i}`],
+          connection: { host: h[i + 1].host },
+        }),
+    );
+    return {
+      clusterId: cluster.clusterId,
+      workerToken: cluster.workerToken,
+      nodeIds: cluster.nodes.map((n) => n.nodeId),
+      networkId: net.networkId,
+      addresses: atts.map((a) => a.ipv4Address),
+    };
+  };
+
+  before(async function () {
+    const why = cliUnavailable();
+    if (why) {
+      if (process.env.CI) throw new Error(`e2e suite cannot run: ${why}`);
+      console.log(`\n    e2e suite NOT RUN: ${why}\n`);
+      this.skip();
+    }
+    this.timeout(600_000);
+    lab = await startLab(3);
+    h = lab.hosts;
+    await Promise.all([h[1], h[2]].map((x) => ensureTestImage(x.docker)));
+    containers = await Promise.all([startContainer(h[1].docker, "sw-a"), startContainer(h[2].docker, "sw-b")]);
+    project = makeUserProject();
+    process.chdir(project.dir);
+    stack = await project.stack(`swarm${RUN_ID}`, program);
+  });
+
+  after(async function () {
+    this.timeout(300_000);
+    process.chdir(REPO);
+    try {
+      if (stack) {
+        await stack.destroy({ color: "never" }).catch(() => undefined);
+        await stack.workspace.removeStack(stack.name).catch(() => undefined);
+      }
+      await Promise.all(containers.map((c) => c.remove({ force: true }).catch(() => undefined)));
+    } finally {
+      project?.remove();
+      if (lab) {
+        await lab.stop();
+        assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
+      }
+    }
+  });
+
+  it("preview plans the cluster, the overlay and the attachments; no engine joins a swarm", async () => {
+    const r = await stack.preview({ color: "never" });
+    // The component, 3 nodes, the network, 2 attachments (plus the stack itself).
+    assert.equal(r.changeSummary.create, 1 + 1 + 3 + 1 + 2, JSON.stringify(r.changeSummary));
+    for (const x of h) assert.equal((await Engine.connect({ host: x.host }).localSwarm()).state, "inactive");
+  });
+
+  it("up: the manager lists three ready nodes; containers on the two workers ping each other by alias", async () => {
+    const up = await stack.up({ color: "never" });
+    assert.equal(up.summary.result, "succeeded");
+    const nodes = await Engine.connect({ host: h[0].host }).listNodes();
+    assert.deepEqual(
+      nodes.map((n) => `${n.hostname} ${n.role} ${n.state}`).sort(),
+      [`${h[0].hostname} manager ready`, `${h[1].hostname} worker ready`, `${h[2].hostname} worker ready`].sort(),
+    );
+    assert.equal(up.outputs.workerToken.secret, true, "workerToken is a secret stack output");
+    for (const [from, to] of [
+      [0, 1],
+      [1, 0],
+    ]) {
+      const r = await exec(h[from + 1].docker, containers[from].id, ["ping", "-c", "2", "-W", "3", `peer${to}`]);
+      assert.equal(r.code, 0, `peer${from} → peer${to} across hosts: ${r.output}`);
+    }
+  });
+
+  it("join tokens are stored only as secrets in the state file", async () => {
+    const swarm: any = await h[0].docker.swarmInspect();
+    const checkpoint = checkpointOf(project, stack);
+    for (const token of [swarm.JoinTokens.Worker, swarm.JoinTokens.Manager]) {
+      assert.ok(!checkpoint.includes(token), "a join token in plaintext in the state file");
+    }
+    assert.match(checkpoint, /ciphertext/);
+  });
+
+  it("labels, availability, a spec field and token rotation update in place; every node stays", async () => {
+    const before = await stack.outputs();
+    params = { retention: 9, rotate: "r1", drainFirstWorker: true };
+    const preview = await stack.preview({ color: "never" });
+    const { create, replace, delete: del, update } = preview.changeSummary;
+    assert.deepEqual({ create, replace, delete: del }, { create: undefined, replace: undefined, delete: undefined });
+    // The init node (spec, rotation) and the first worker (labels, availability); the other worker
+    // only stores its new token.
+    assert.equal(update, 3, JSON.stringify(preview.changeSummary));
+    const up = await stack.up({ color: "never" });
+    assert.deepEqual(up.outputs.nodeIds.value, before.nodeIds.value, "the same nodes");
+    assert.notEqual(up.outputs.workerToken.value, before.workerToken.value, "rotated");
+    const swarm: any = await h[0].docker.swarmInspect();
+    assert.equal(swarm.Spec.Orchestration.TaskHistoryRetentionLimit, 9);
+    const worker = await Engine.connect({ host: h[0].host }).inspectNode(before.nodeIds.value[1]);
+    assert.equal(worker?.availability, "drain");
+    assert.deepEqual(worker?.labels, { zone: "b" });
+    const again = await stack.preview({ color: "never" });
+    assert.equal(again.changeSummary.update, undefined, JSON.stringify(again.changeSummary));
+  });
+
+  it("destroy: the attachments, the overlay and every membership end; no engine is left in a swarm", async () => {
+    const d = await stack.destroy({ color: "never" });
+    assert.equal(d.summary.result, "succeeded");
+    for (const x of h) assert.equal((await Engine.connect({ host: x.host }).localSwarm()).state, "inactive");
+    for (const c of containers) {
+      const nets = Object.keys((await c.inspect()).NetworkSettings.Networks);
+      assert.deepEqual(nets, ["bridge"], "only the default network is left");
+    }
+  });
+});
