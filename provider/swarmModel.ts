@@ -3,6 +3,7 @@
  * `/nodes`). Pure: no dockerode, no Pulumi runtime. Durations are Go-style strings ("5s",
  * "2160h") in the model and nanoseconds in the API.
  */
+import { withoutUndefined } from "./values";
 
 /** Swarm-wide settings (`docker swarm init` / `docker swarm update` flags). */
 export interface SwarmSpec {
@@ -130,7 +131,7 @@ export function swarmSpecToApi(declared: SwarmSpec | undefined, current: any = {
   const set = <T>(v: T | undefined, old: T): T => (v === undefined ? old : v);
   const dur = (v: string | undefined, old: number | undefined): number | undefined =>
     v === undefined ? old : parseDuration(v);
-  return {
+  return withoutUndefined({
     ...current,
     Name: set(d.name, current.Name),
     Labels: set(d.labels, current.Labels),
@@ -155,7 +156,7 @@ export function swarmSpecToApi(declared: SwarmSpec | undefined, current: any = {
       ...current.EncryptionConfig,
       AutoLockManagers: set(d.autoLockManagers, current.EncryptionConfig?.AutoLockManagers),
     },
-  };
+  });
 }
 
 /** Maps `GET /swarm` JSON to the model. */
