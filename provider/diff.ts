@@ -81,17 +81,26 @@ const reference =
   (o, n) =>
     isUnknown(n[field]) || (n[field] !== o[field] && !refersTo(n[field], o[idField], o[nameField]));
 
+/** Applies the rules; `deleteFirst` says whether a replacement must delete before it creates. */
 function evaluate(
   olds: any,
   news: any,
   replaceRules: Record<string, FieldRule>,
   updateRules: Record<string, FieldRule>,
-): { replaces: string[]; updates: string[] } {
+  deleteFirst: (replaces: string[]) => boolean,
+): DiffResult {
   const pick = (rules: Record<string, FieldRule>): string[] =>
     Object.entries(rules)
       .filter(([, rule]) => rule(olds, news))
       .map(([field]) => field);
-  return { replaces: pick(replaceRules), updates: pick(updateRules) };
+  const replaces = pick(replaceRules);
+  const updates = pick(updateRules).filter((f) => !replaces.includes(f));
+  return {
+    changes: replaces.length + updates.length > 0,
+    replaces,
+    updates,
+    deleteBeforeReplace: replaces.length > 0 && deleteFirst(replaces),
+  };
 }
 
 /** Driver options the engine sets on its own (overlay VXLAN IDs), not a user's change. */
@@ -120,14 +129,8 @@ const UPDATE_RULES: Record<string, FieldRule> = {
 
 /** Diff of a network (bridge or overlay). */
 export function diffNetwork(olds: any, news: any): DiffResult {
-  const { replaces, updates } = evaluate(olds, news, NETWORK_REPLACE_RULES, UPDATE_RULES);
-  return {
-    changes: replaces.length + updates.length > 0,
-    replaces,
-    updates: updates.filter((f) => !replaces.includes(f)),
-    // Names are unique per engine: a replacement that keeps the name must delete first.
-    deleteBeforeReplace: replaces.length > 0 && !news.autoNamed,
-  };
+  // Names are unique per engine: a replacement that keeps the name must delete first.
+  return evaluate(olds, news, NETWORK_REPLACE_RULES, UPDATE_RULES, () => !news.autoNamed);
 }
 
 const ATTACHMENT_REPLACE_RULES: Record<string, FieldRule> = {
@@ -143,15 +146,14 @@ const ATTACHMENT_REPLACE_RULES: Record<string, FieldRule> = {
 
 /** Diff of a NetworkAttachment: any endpoint change is a disconnect and a new connect. */
 export function diffAttachment(olds: any, news: any): DiffResult {
-  const { replaces, updates } = evaluate(olds, news, ATTACHMENT_REPLACE_RULES, { connection: connectionSecrets });
   // The same container cannot be connected to the same network twice: disconnect first.
-  const samePair = !replaces.includes("network") && !replaces.includes("container");
-  return {
-    changes: replaces.length + updates.length > 0,
-    replaces,
-    updates: updates.filter((f) => !replaces.includes(f)),
-    deleteBeforeReplace: replaces.length > 0 && samePair,
-  };
+  return evaluate(
+    olds,
+    news,
+    ATTACHMENT_REPLACE_RULES,
+    { connection: connectionSecrets },
+    (replaces) => !replaces.includes("network") && !replaces.includes("container"),
+  );
 }
 
 /** Declared spec fields must match the observed spec; durations compare by value ("2160h" = "2160h0m0s"). */
@@ -201,12 +203,6 @@ const SWARM_NODE_UPDATE_RULES: Record<string, FieldRule> = {
 
 /** Diff of a SwarmNode: membership changes replace; swarm spec, node settings and tokens update in place. */
 export function diffSwarmNode(olds: any, news: any): DiffResult {
-  const { replaces, updates } = evaluate(olds, news, SWARM_NODE_REPLACE_RULES, SWARM_NODE_UPDATE_RULES);
-  return {
-    changes: replaces.length + updates.length > 0,
-    replaces,
-    updates: updates.filter((f) => !replaces.includes(f)),
-    // An engine is in one swarm at a time: the old membership must end before the new one.
-    deleteBeforeReplace: replaces.length > 0,
-  };
+  // An engine is in one swarm at a time: the old membership must end before the new one.
+  return evaluate(olds, news, SWARM_NODE_REPLACE_RULES, SWARM_NODE_UPDATE_RULES, () => true);
 }

@@ -24,6 +24,15 @@ export function cliUnavailable(): string | undefined {
   return undefined;
 }
 
+/** Skips the suite when the CLI cannot run here, except in CI, where that is a failure. */
+export function requireCli(ctx: Mocha.Context): void {
+  const why = cliUnavailable();
+  if (!why) return;
+  if (process.env.CI) throw new Error(`e2e suite cannot run: ${why}`);
+  console.log(`\n    e2e suite NOT RUN: ${why}\n`);
+  ctx.skip();
+}
+
 export interface UserProject {
   readonly dir: string;
   /** The project's copy of the library, as a program would import it. */

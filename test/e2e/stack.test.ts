@@ -9,7 +9,7 @@ import type Docker from "dockerode";
 import type * as automation from "@pulumi/pulumi/automation";
 import { exec, RUN_ID, TEST_LABEL, removeContainers, startContainer } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
-import { cliUnavailable, makeUserProject, type UserProject } from "./project";
+import { makeUserProject, requireCli, type UserProject } from "./project";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- stack outputs and exported state are JSON */
 
@@ -81,12 +81,7 @@ describe("pulumi up / preview / refresh / destroy with the real CLI", function (
     Object.values((await c.inspect()).NetworkSettings.Networks).map((e: any) => e.NetworkID);
 
   before(async function () {
-    const why = cliUnavailable();
-    if (why) {
-      if (process.env.CI) throw new Error(`e2e suite cannot run: ${why}`);
-      console.log(`\n    e2e suite NOT RUN: ${why}\n`);
-      this.skip();
-    }
+    requireCli(this);
     this.timeout(600_000);
     project = makeUserProject();
     // Pulumi starts the provider plugin in the directory of the process hosting the inline

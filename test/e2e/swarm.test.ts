@@ -11,7 +11,7 @@ import type * as automation from "@pulumi/pulumi/automation";
 import { Engine } from "../../provider/engine";
 import { ensureTestImage, exec, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
-import { cliUnavailable, makeUserProject, type UserProject } from "./project";
+import { makeUserProject, requireCli, type UserProject } from "./project";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- stack outputs and checkpoints are JSON */
 
@@ -82,12 +82,7 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
   };
 
   before(async function () {
-    const why = cliUnavailable();
-    if (why) {
-      if (process.env.CI) throw new Error(`e2e suite cannot run: ${why}`);
-      console.log(`\n    e2e suite NOT RUN: ${why}\n`);
-      this.skip();
-    }
+    requireCli(this);
     this.timeout(600_000);
     lab = await startLab(3);
     h = lab.hosts;

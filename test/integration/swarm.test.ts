@@ -60,6 +60,42 @@ async function waitForNodes(manager: LabHost, want: string[]): Promise<void> {
   assert.deepEqual((await nodesOf(manager)).map((n) => n.hostname).sort(), [...want].sort(), "node list");
 }
 
+/** `docker swarm join` of `host` through the init node `first`, as a worker or a manager. */
+function joinOf(host: LabHost, first: Created, role: "worker" | "manager", managerHost: LabHost): Promise<Created> {
+  return create(swarmNodeProvider, {
+    connection: conn(host),
+    advertiseAddr: host.address,
+    join: {
+      remoteAddrs: [first.outs.managerAddress],
+      token: role === "worker" ? first.outs.workerToken : first.outs.managerToken,
+    },
+    managerConnection: conn(managerHost),
+  });
+}
+
+/** Starts a container on each host and attaches it to the network with alias `<prefix><i>`. */
+async function attachOnEach(
+  hosts: LabHost[],
+  networkId: string,
+  prefix: string,
+  containers: Docker.Container[],
+): Promise<Created[]> {
+  const atts: Created[] = [];
+  for (const [i, w] of hosts.entries()) {
+    const c = await startContainer(w.docker, `${prefix}${i}`);
+    containers.push(c);
+    atts.push(
+      await create(attachmentProvider, {
+        network: networkId,
+        container: c.id,
+        aliases: [`${prefix}${i}`],
+        connection: conn(w),
+      }),
+    );
+  }
+  return atts;
+}
+
 describe("swarm and overlay networks on a multi-host lab", function () {
   this.timeout(240_000);
   let lab: Lab;
@@ -90,16 +126,7 @@ describe("swarm and overlay networks on a multi-host lab", function () {
         subnetSize: 24,
         forceLeave: true,
       });
-      for (const w of [h[1], h[2]]) {
-        workers.push(
-          await create(swarmNodeProvider, {
-            connection: conn(w),
-            advertiseAddr: w.address,
-            join: { remoteAddrs: [manager.outs.managerAddress], token: manager.outs.workerToken },
-            managerConnection: conn(h[0]),
-          }),
-        );
-      }
+      for (const w of [h[1], h[2]]) workers.push(await joinOf(w, manager, "worker", h[0]));
     });
 
     after(async function () {
@@ -132,21 +159,10 @@ describe("swarm and overlay networks on a multi-host lab", function () {
         labels: { [TEST_LABEL]: RUN_ID },
         connection: conn(h[0]),
       });
-      const atts: Created[] = [];
+      let atts: Created[] = [];
       try {
         assert.equal(net.outs.scope, "swarm");
-        for (const [i, w] of [h[1], h[2]].entries()) {
-          const c = await startContainer(w.docker, `ov${i}`);
-          containers.push(c);
-          atts.push(
-            await create(attachmentProvider, {
-              network: net.id,
-              container: c.id,
-              aliases: [`peer${i}`],
-              connection: conn(w),
-            }),
-          );
-        }
+        atts = await attachOnEach([h[1], h[2]], net.id, "peer", containers);
         for (const [from, to] of [
           [0, 1],
           [1, 0],
@@ -168,23 +184,12 @@ describe("swarm and overlay networks on a multi-host lab", function () {
         labels: { [TEST_LABEL]: RUN_ID },
         connection: conn(h[0]),
       });
-      const atts: Created[] = [];
+      let atts: Created[] = [];
       const local: Docker.Container[] = [];
       try {
         const inspect: any = await h[0].docker.getNetwork(net.id).inspect();
         assert.equal(inspect.Options.encrypted, "");
-        for (const [i, w] of [h[1], h[2]].entries()) {
-          const c = await startContainer(w.docker, `enc${i}`);
-          local.push(c);
-          atts.push(
-            await create(attachmentProvider, {
-              network: net.id,
-              container: c.id,
-              aliases: [`sec${i}`],
-              connection: conn(w),
-            }),
-          );
-        }
+        atts = await attachOnEach([h[1], h[2]], net.id, "sec", local);
         const r = await exec(h[1].docker, local[0].id, ["ping", "-c", "2", "-W", "2", "sec1"]);
         const missing = ipsecUnavailable();
         if (missing) {
@@ -305,11 +310,7 @@ describe("swarm and overlay networks on a multi-host lab", function () {
     });
 
     it("destroying a worker's SwarmNode: it leaves and disappears from the node list", async function () {
-      const extra = await create(swarmNodeProvider, {
-        connection: conn(h[3]),
-        join: { remoteAddrs: [h[0].address], token: manager.outs.workerToken },
-        managerConnection: conn(h[0]),
-      });
+      const extra = await joinOf(h[3], manager, "worker", h[0]);
       await waitForNodes(h[0], [h[0].hostname, h[1].hostname, h[2].hostname, h[3].hostname]);
       await destroy(swarmNodeProvider, extra);
       assert.equal((await Engine.connect(conn(h[3])).localSwarm()).state, "inactive");
@@ -335,16 +336,7 @@ describe("swarm and overlay networks on a multi-host lab", function () {
       });
       const more: Created[] = [];
       try {
-        for (const m of [h[1], h[2]]) {
-          more.push(
-            await create(swarmNodeProvider, {
-              connection: conn(m),
-              advertiseAddr: m.address,
-              join: { remoteAddrs: [first.outs.managerAddress], token: first.outs.managerToken },
-              managerConnection: conn(h[0]),
-            }),
-          );
-        }
+        for (const m of [h[1], h[2]]) more.push(await joinOf(m, first, "manager", h[0]));
         assert.deepEqual(
           more.map((m) => m.outs.role),
           ["manager", "manager"],
