@@ -245,6 +245,20 @@ describe("swarm and overlay networks on a multi-host lab", function () {
       assert.equal(swarm.Spec.Orchestration.TaskHistoryRetentionLimit, 7);
     });
 
+    it("autolock gives an unlock key output; turning it off takes the key away", async function () {
+      const update = async (autoLockManagers: boolean): Promise<any> => {
+        const news = await checked(swarmNodeProvider, { ...manager.outs, spec: { autoLockManagers } });
+        const outs = (await swarmNodeProvider.update!(manager.id, manager.outs, news)).outs;
+        manager = { id: manager.id, outs };
+        return outs;
+      };
+      const locked = await update(true);
+      assert.match(locked.unlockKey, /^SWMKEY-1-/);
+      assert.equal(locked.spec.autoLockManagers, true);
+      const unlocked = await update(false);
+      assert.equal(unlocked.unlockKey, undefined);
+    });
+
     it("a member already in the same swarm is adopted; refresh sees it", async function () {
       const again = await create(swarmNodeProvider, {
         connection: conn(h[1]),
