@@ -44,7 +44,7 @@ const INPUT_FIELDS = [
   "connection",
 ] as const;
 
-/** How long membership changes may take to show (demotion, a left node going down). */
+/** How long a demotion may take to show on the demoted node. */
 const SETTLE_MS = 30_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));

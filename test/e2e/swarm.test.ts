@@ -136,6 +136,12 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
     }
   });
 
+  it("refresh finds no drift; a second up changes nothing", async () => {
+    await stack.refresh({ color: "never", expectNoChanges: true } as automation.RefreshOptions);
+    const again = await stack.up({ color: "never" });
+    assert.deepEqual(again.summary.resourceChanges, { same: 1 + 1 + 3 + 1 + 2 });
+  });
+
   it("join tokens are stored only as secrets in the state file", async () => {
     const swarm: any = await h[0].docker.swarmInspect();
     const checkpoint = checkpointOf(project, stack);

@@ -9,6 +9,7 @@ import type Docker from "dockerode";
 import { attachmentProvider } from "../../provider/attachmentProvider";
 import { overlayDriver } from "../../provider/drivers";
 import { Engine } from "../../provider/engine";
+import { getSwarm } from "../../provider/lookups";
 import { networkProvider } from "../../provider/networkProvider";
 import { swarmNodeProvider } from "../../provider/swarmNodeProvider";
 import { ensureTestImage, exec, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
@@ -243,6 +244,20 @@ describe("swarm and overlay networks on a multi-host lab", function () {
       await waitForNodes(h[0], [h[0].hostname, h[1].hostname, h[2].hostname]);
       const swarm: any = await h[0].docker.swarmInspect();
       assert.equal(swarm.Spec.Orchestration.TaskHistoryRetentionLimit, 7);
+    });
+
+    it("getSwarm reports the cluster, its nodes and tokens from a manager; a worker is refused", async function () {
+      const swarm = await getSwarm({ connection: conn(h[0]) });
+      assert.equal(swarm.clusterId, manager.outs.clusterId);
+      assert.deepEqual(swarm.defaultAddrPool, POOL);
+      assert.equal(swarm.workerToken, manager.outs.workerToken);
+      assert.deepEqual(swarm.nodes.map((n) => n.hostname).sort(), [h[0].hostname, h[1].hostname, h[2].hostname].sort());
+      const leader = swarm.nodes.find((n) => n.leader);
+      assert.equal(leader?.managerAddress, `${h[0].address}:2377`);
+      await assert.rejects(
+        getSwarm({ connection: conn(h[1]) }),
+        /getSwarm: the engine at unix:.* is not a swarm manager \(swarm state: active\)/,
+      );
     });
 
     it("autolock gives an unlock key output; turning it off takes the key away", async function () {
