@@ -90,7 +90,8 @@ export class SwarmCluster extends pulumi.ComponentResource {
             remoteAddrs: [init.managerAddress.apply((a) => a ?? "")],
             token: (isManager ? init.managerToken : init.workerToken).apply((t) => t ?? ""),
           },
-          managerConnection: first.connection,
+          // No connection means the default engine; `{}` resolves to the same one.
+          managerConnection: first.connection ?? {},
         },
         { parent: this, dependsOn: [lastManager] },
       );

@@ -1,0 +1,48 @@
+/**
+ * The examples that compose with other providers, run under Pulumi's mocks: @pulumi/docker's
+ * provider plugin cannot be had on the build machines, so its resources are mocked; what is
+ * checked is the wiring between them and this library's resources.
+ */
+import * as assert from "node:assert/strict";
+import * as pulumi from "@pulumi/pulumi";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- mock inputs are property bags */
+
+describe("examples under Pulumi mocks", function () {
+  this.timeout(30_000);
+
+  it("with-pulumi-docker: a docker.Container joins the bridge network by name; another is plugged in by attachment", async () => {
+    const seen: Record<string, { type: string; inputs: any }> = {};
+    await pulumi.runtime.setMocks(
+      {
+        newResource(args) {
+          seen[args.name] = { type: args.type, inputs: args.inputs };
+          // Outputs the real providers would fill in: the network's auto-name, the container's name.
+          const extra = args.type.endsWith(":BridgeNetwork")
+            ? { name: "backend-1a2b3c4", networkId: "n1" }
+            : args.type === "docker:index/container:Container"
+              ? { name: `${args.name}-c0ffee0` }
+              : args.type.endsWith(":NetworkAttachment")
+                ? { ipv4Address: args.inputs.ipv4Address }
+                : {};
+          return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+        },
+        call: (args) => args.inputs,
+      },
+      "project",
+      "stack",
+      false,
+    );
+    // Loaded by package name, as a user's program loads it (the built package, by self-reference).
+    const program = (await import("../../examples/with-pulumi-docker")).default;
+    const outputs: Record<string, pulumi.Output<unknown>> = (await program()) as any;
+    const values = await new Promise<any>((resolve) => pulumi.all(outputs).apply(resolve));
+    assert.deepEqual(values, { network: "backend-1a2b3c4", api: "api-c0ffee0", workerAddress: "10.250.20.50" });
+    assert.equal(seen.api.type, "docker:index/container:Container");
+    assert.deepEqual(seen.api.inputs.networksAdvanced, [{ name: "backend-1a2b3c4", aliases: ["api"] }]);
+    assert.equal(seen["worker-on-backend"].type, "pulumi-nodejs:dynamic/docker-networking:NetworkAttachment");
+    assert.equal(seen["worker-on-backend"].inputs.container, "worker-c0ffee0");
+    assert.equal(seen["worker-on-backend"].inputs.network, "n1");
+    assert.deepEqual(seen["worker-on-backend"].inputs.networkSubnets, ["10.250.20.0/24"]);
+  });
+});
