@@ -14,6 +14,7 @@ import type Docker from "dockerode";
 import { startTestEngine } from "../test/support/engine";
 import { ensureTestImage, RUN_ID, startContainer, TEST_LABEL } from "../test/support/fixtures";
 import { makeUserProject } from "../test/e2e/project";
+import { printTable, timed } from "./util";
 
 /** A unix-socket proxy to the engine that counts HTTP requests passing through it. */
 function countingProxy(target: string): { host: string; count: () => number; reset: () => void; close: () => void } {
@@ -59,12 +60,6 @@ async function withPeakProviderMemory<T>(fn: () => Promise<T>): Promise<{ result
   } finally {
     clearInterval(poll);
   }
-}
-
-async function timed(fn: () => Promise<unknown>): Promise<number> {
-  const t = process.hrtime.bigint();
-  await fn();
-  return Number(process.hrtime.bigint() - t) / 1e6;
 }
 
 /** The same engine work with dockerode directly: create+connect, inspect, disconnect+remove. */
@@ -154,19 +149,10 @@ async function main(): Promise<void> {
     proxy.close();
     await engine.stop();
   }
-  const head = [
-    "N",
-    "operation",
-    "pulumi ms",
-    "dockerode ms",
-    "ratio",
-    "engine calls",
-    "provider peak MiB",
-    "state B/resource",
-  ];
-  const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
-  const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
-  console.log([line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"));
+  printTable(
+    ["N", "operation", "pulumi ms", "dockerode ms", "ratio", "engine calls", "provider peak MiB", "state B/resource"],
+    rows,
+  );
 }
 
 main().catch((e) => {
