@@ -5,7 +5,7 @@
  * |-----------|-----------------------------------------------------------------------|
  * | check     | none: validation                                                      |
  * | diff      | none: any endpoint change is a replacement (disconnect, then connect) |
- * | create    | GET /networks/{ref}, /containers/{ref}/json, /info; POST /networks/{id}/connect |
+ * | create    | GET /networks/{ref}, /containers/{ref}/json, [/info]; POST /networks/{id}/connect |
  * | read      | GET /containers/{id}/json; container or endpoint gone → dropped        |
  * | update    | none: only connection secrets change                                  |
  * | delete    | GET /containers/{id}/json, POST /networks/{id}/disconnect             |
@@ -64,14 +64,14 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: any) {
     const engine = Engine.connect(inputs.connection);
-    const [found, container, swarm] = await Promise.all([
+    const [found, container] = await Promise.all([
       engine.inspectNetwork(inputs.network),
       engine.inspectContainer(inputs.container),
-      engine.localSwarm(),
     ]);
     // A swarm node that is not a manager sees an attachable overlay only once a local container is
     // on it; connecting by reference makes the engine fetch it from the managers.
-    const viaSwarm = !found && swarm.state === "active" && !swarm.isManager;
+    const swarm = found ? undefined : await engine.localSwarm();
+    const viaSwarm = swarm?.state === "active" && !swarm.isManager;
     if (!found && !viaSwarm)
       throw new Error(
         `NetworkAttachment: network "${inputs.network}" not found on ${engine.host}: create it first or check the name`,

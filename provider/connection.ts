@@ -10,7 +10,10 @@ export function resolveHost(conn: Connection | undefined, env: NodeJS.ProcessEnv
   return conn?.host || env.DOCKER_HOST || `unix://${DEFAULT_SOCKET}`;
 }
 
-/** Options for `new Docker(...)`; throws a message naming the host when it cannot be used. */
+/**
+ * Options for `new Docker(...)`, plus `ssh` (the SSH connection to tunnel through) for `ssh://`;
+ * throws a message naming the host when it cannot be used.
+ */
 export function dockerodeOptions(
   conn: Connection | undefined,
   timeoutMs: number,
@@ -39,18 +42,24 @@ export function dockerodeOptions(
         key: conn?.keyMaterial,
         timeout: timeoutMs,
       };
-    case "ssh:":
+    case "ssh:": {
+      const port = Number(url.port) || 22;
+      // Plain HTTP through an agent that tunnels each connection over SSH (see sshTransport.ts);
+      // the Engine turns `ssh` into that agent. No `timeout`: an SSH channel cannot take one, and
+      // the Engine bounds each call itself; readyTimeout bounds the SSH handshake.
       return {
-        protocol: "ssh",
+        protocol: "http",
         host: url.hostname,
-        port: Number(url.port) || 22,
-        username: decodeURIComponent(url.username) || "root",
-        // No `timeout`: docker-modem applies it to the ssh channel, which cannot take one. The
-        // Engine bounds each call instead; readyTimeout bounds the SSH handshake.
-        sshOptions: conn?.keyMaterial
-          ? { privateKey: conn.keyMaterial, readyTimeout: timeoutMs }
-          : { agent: env.SSH_AUTH_SOCK, readyTimeout: timeoutMs },
+        port,
+        ssh: {
+          host: url.hostname,
+          port,
+          username: decodeURIComponent(url.username) || "root",
+          ...(conn?.keyMaterial ? { privateKey: conn.keyMaterial } : { agent: env.SSH_AUTH_SOCK }),
+          readyTimeout: timeoutMs,
+        },
       };
+    }
     default:
       throw new Error(`connection.host "${host}": unsupported scheme "${url.protocol}": use unix://, tcp:// or ssh://`);
   }

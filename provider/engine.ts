@@ -4,7 +4,9 @@
  * camelCase model. Not-found is `undefined`, never an exception.
  */
 import Docker from "dockerode";
+import type { ConnectConfig } from "ssh2";
 import { dockerodeOptions, resolveHost } from "./connection";
+import { sshAgent } from "./sshTransport";
 import {
   endpointConfigRequest,
   endpointFromApi,
@@ -60,7 +62,9 @@ export class Engine {
   ) {}
 
   static connect(conn?: Connection): Engine {
-    return new Engine(new Docker(dockerodeOptions(conn, ENGINE_TIMEOUT_MS) as Docker.DockerOptions), resolveHost(conn));
+    const { ssh, ...options } = dockerodeOptions(conn, ENGINE_TIMEOUT_MS);
+    if (ssh) options.agent = sshAgent(ssh as ConnectConfig);
+    return new Engine(new Docker(options as Docker.DockerOptions), resolveHost(conn));
   }
 
   /** Wraps an engine error in a message that says what was tried, on which engine, and why it failed. */

@@ -1,7 +1,8 @@
 /**
  * A swarm across three lab hosts as a real Pulumi stack: `SwarmCluster` (1 manager, 2 workers),
- * an attachable `OverlayNetwork`, containers on both workers attached with aliases. The real
- * Pulumi CLI runs preview / up / destroy; the engines of the lab say what happened.
+ * an attachable `OverlayNetwork`, containers on both workers attached with aliases. The workers'
+ * engines are reached over TLS `tcp://` and over `ssh://`. The real Pulumi CLI runs preview / up /
+ * refresh / destroy; the engines of the lab say what happened.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -44,10 +45,22 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
   let params: Params = {};
 
   const program = async (): Promise<Record<string, unknown>> => {
-    const { SwarmCluster, OverlayNetwork, NetworkAttachment } = project.lib;
+    const { SwarmCluster, OverlayNetwork, NetworkAttachment, getSwarmOutput } = project.lib;
+    const { secret } = project.pulumi;
+    // Host 1 over its unix socket, host 2 over TLS tcp://, host 3 over ssh://: key material as secrets.
+    const connections = [
+      { host: h[0].host },
+      {
+        host: h[1].tls!.host,
+        caMaterial: h[1].tls!.ca,
+        certMaterial: h[1].tls!.cert,
+        keyMaterial: secret(h[1].tls!.key),
+      },
+      { host: h[2].ssh!.host, keyMaterial: secret(h[2].ssh!.key) },
+    ];
     const cluster = new SwarmCluster("lab", {
       hosts: h.map((x, i) => ({
-        connection: { host: x.host },
+        connection: connections[i],
         advertiseAddr: x.address,
         nodeLabels: i === 1 ? { zone: params.drainFirstWorker ? "b" : "a" } : undefined,
         availability: i === 1 && params.drainFirstWorker ? ("drain" as const) : undefined,
@@ -69,22 +82,26 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
           network: net,
           container: c.id,
           aliases: [`peer${i}`],
-          connection: { host: h[i + 1].host },
+          connection: connections[i + 1],
         }),
     );
+    // After every node has joined, so the lookup sees them all.
+    const joined = project.pulumi.all(cluster.nodes.map((n) => n.nodeId));
+    const seen = getSwarmOutput({ connection: joined.apply(() => connections[0]) });
     return {
       clusterId: cluster.clusterId,
       workerToken: cluster.workerToken,
       nodeIds: cluster.nodes.map((n) => n.nodeId),
       networkId: net.networkId,
       addresses: atts.map((a) => a.ipv4Address),
+      nodesSeen: seen.nodes.apply((nodes) => nodes.length),
     };
   };
 
   before(async function () {
     requireCli(this);
     this.timeout(600_000);
-    lab = await startLab(3);
+    lab = await startLab(3, { tls: [2], ssh: [3] });
     h = lab.hosts;
     await Promise.all([h[1], h[2]].map((x) => ensureTestImage(x.docker)));
     containers = await Promise.all([startContainer(h[1].docker, "sw-a"), startContainer(h[2].docker, "sw-b")]);
@@ -127,6 +144,9 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
       [`${h[0].hostname} manager ready`, `${h[1].hostname} worker ready`, `${h[2].hostname} worker ready`].sort(),
     );
     assert.equal(up.outputs.workerToken.secret, true, "workerToken is a secret stack output");
+    assert.deepEqual([up.outputs.nodesSeen.value, up.outputs.nodesSeen.secret], [3, true], "getSwarmOutput");
+    const warnings = (up.stdout + up.stderr).split("\n").filter((l) => /DeprecationWarning/.test(l));
+    assert.deepEqual(warnings, [], "the provider printed deprecation warnings");
     for (const [from, to] of [
       [0, 1],
       [1, 0],
@@ -142,12 +162,15 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
     assert.deepEqual(again.summary.resourceChanges, { same: 1 + 1 + 3 + 1 + 2 });
   });
 
-  it("join tokens are stored only as secrets in the state file", async () => {
+  it("join tokens and key material are stored only as secrets in the state file", async () => {
     const swarm: any = await h[0].docker.swarmInspect();
     const checkpoint = checkpointOf(project, stack);
     for (const token of [swarm.JoinTokens.Worker, swarm.JoinTokens.Manager]) {
       assert.ok(!checkpoint.includes(token), "a join token in plaintext in the state file");
     }
+    const keyBody = (pem: string): string => pem.split("\n")[1];
+    assert.ok(!checkpoint.includes(keyBody(h[1].tls!.key)), "the TLS client key in plaintext in the state file");
+    assert.ok(!checkpoint.includes(keyBody(h[2].ssh!.key)), "the SSH key in plaintext in the state file");
     assert.match(checkpoint, /ciphertext/);
   });
 

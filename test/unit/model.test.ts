@@ -106,9 +106,14 @@ describe("connection", () => {
         timeout: 5,
       },
     );
-    const ssh = dockerodeOptions({ host: "ssh://ops@h", keyMaterial: "K" }, 5, {});
-    assert.equal(ssh.protocol, "ssh");
-    assert.equal(ssh.username, "ops");
+    assert.deepEqual(dockerodeOptions({ host: "ssh://ops@h:2222", keyMaterial: "K" }, 5, {}), {
+      protocol: "http",
+      host: "h",
+      port: 2222,
+      ssh: { host: "h", port: 2222, username: "ops", privateKey: "K", readyTimeout: 5 },
+    });
+    const viaAgent = dockerodeOptions({ host: "ssh://h" }, 5, { SSH_AUTH_SOCK: "/run/agent" });
+    assert.deepEqual(viaAgent.ssh, { host: "h", port: 22, username: "root", agent: "/run/agent", readyTimeout: 5 });
     assert.throws(() => dockerodeOptions({ host: "ftp://x" }, 5, {}), /unsupported scheme "ftp:"/);
     assert.throws(() => dockerodeOptions({ host: "nope" }, 5, {}), /connection.host "nope" is not a URL/);
   });
