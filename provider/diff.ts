@@ -190,6 +190,7 @@ const SWARM_NODE_REPLACE_RULES: Record<string, FieldRule> = {
 
 const SWARM_NODE_UPDATE_RULES: Record<string, FieldRule> = {
   spec: swarmSpec,
+  role: declared("role"),
   availability: declared("availability"),
   nodeLabels: managedMap("nodeLabels"),
   rotateTokens: plain("rotateTokens"),

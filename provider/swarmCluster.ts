@@ -22,7 +22,7 @@ export interface SwarmHostArgs {
 export interface SwarmClusterArgs {
   /** The engines; the first inits the swarm, the next `managers - 1` join as managers, the rest as workers. */
   readonly hosts: SwarmHostArgs[];
-  /** How many of the hosts are managers; an odd number keeps a Raft majority. @default 1 */
+  /** How many of the hosts are managers; an odd number keeps a Raft majority. A change promotes or demotes in place. @default 1 */
   readonly managers?: number;
   /** Swarm-wide settings (`docker swarm init` / `update`). @default the engine's */
   readonly spec?: SwarmNodeArgs["spec"];
@@ -90,6 +90,8 @@ export class SwarmCluster extends pulumi.ComponentResource {
             remoteAddrs: [init.managerAddress.apply((a) => a ?? "")],
             token: (isManager ? init.managerToken : init.workerToken).apply((t) => t ?? ""),
           },
+          // Explicit, so a changed `managers` promotes or demotes nodes in place.
+          role: isManager ? "manager" : "worker",
           // No connection means the default engine; `{}` resolves to the same one.
           managerConnection: first.connection ?? {},
         },

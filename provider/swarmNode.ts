@@ -59,6 +59,8 @@ export interface SwarmNodeArgs {
   readonly forceNewCluster?: pulumi.Input<boolean>;
   /** Init only: swarm-wide settings, changed in place later (`docker swarm update`). @default the engine's */
   readonly spec?: pulumi.Input<SwarmSpecArgs>;
+  /** Promote or demote the node once in the swarm (`docker node promote/demote`). @default the role its token gave */
+  readonly role?: pulumi.Input<NodeRole>;
   /** Whether the node takes tasks (`docker node update --availability`). @default "active" */
   readonly availability?: pulumi.Input<NodeAvailability>;
   /** Node labels, set exactly once declared (`docker node update --label-add/--label-rm`). @default left as they are */

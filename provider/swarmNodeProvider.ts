@@ -8,12 +8,12 @@
  * | create    | GET /info; POST /swarm/init or /swarm/join (undone with /swarm/leave on failure); |
  * |           | [POST /nodes/{id}/update]; GET /swarm, /nodes/{id}, /swarm/unlockkey               |
  * | read      | GET /info (not a member, or another node ID → dropped), GET /swarm, /nodes/{id}    |
- * | update    | POST /swarm/update (spec, token rotation), POST /nodes/{id}/update                 |
+ * | update    | POST /swarm/update (spec, token rotation), POST /nodes/{id}/update (role, ...)     |
  * | delete    | worker: POST /swarm/leave, DELETE /nodes/{id} through a manager;                   |
  * |           | manager: demote (POST /nodes/{id}/update) first; last manager: leave --force only  |
  * |           | with forceLeave                                                                   |
  *
- * Node settings (availability, labels) and node removal go through a manager: the node itself
+ * Node settings (role, availability, labels) and node removal go through a manager: the node itself
  * when it is one, else `managerConnection`.
  */
 import type * as pulumi from "@pulumi/pulumi";
@@ -36,6 +36,7 @@ const INPUT_FIELDS = [
   "subnetSize",
   "forceNewCluster",
   "spec",
+  "role",
   "availability",
   "nodeLabels",
   "rotateTokens",
@@ -44,7 +45,7 @@ const INPUT_FIELDS = [
   "connection",
 ] as const;
 
-/** How long a demotion may take to show on the demoted node. */
+/** How long a promotion or demotion may take to show on the node itself. */
 const SETTLE_MS = 30_000;
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
@@ -92,20 +93,38 @@ async function observe(inputs: any, engine: Engine, local: LocalSwarm, adopted: 
   });
 }
 
-/** Applies declared availability and labels to the node, through a manager. */
-async function applyNodeSettings(inputs: any, engine: Engine, local: LocalSwarm): Promise<void> {
-  if (inputs.availability === undefined && inputs.nodeLabels === undefined) return;
+/**
+ * Applies the declared role, availability and labels to the node through a manager; resolves to
+ * the engine's own view afterwards (a promotion or demotion shows there after a moment).
+ */
+async function applyNodeSettings(inputs: any, engine: Engine, local: LocalSwarm): Promise<LocalSwarm> {
+  if (inputs.role === undefined && inputs.availability === undefined && inputs.nodeLabels === undefined) return local;
   const manager = managerFor(inputs, engine, local);
   if (!manager) {
     throw new Error(
-      `${label(engine)} is a worker: availability and nodeLabels are set through a manager: give managerConnection (a manager's engine)`,
+      `${label(engine)} is a worker: role, availability and nodeLabels are set through a manager: give managerConnection (a manager's engine)`,
     );
   }
   const node = await manager.inspectNode(local.nodeId);
   if (!node) throw new Error(`${label(engine)}: node ${local.nodeId} is not in the swarm at ${manager.host}`);
-  const want = { availability: inputs.availability ?? node.availability, labels: inputs.nodeLabels ?? node.labels };
-  if (want.availability === node.availability && sameValue(want.labels, node.labels)) return;
-  await manager.updateNode(node.id, node.version, { role: node.role, ...want });
+  const want = {
+    role: inputs.role ?? node.role,
+    availability: inputs.availability ?? node.availability,
+    labels: inputs.nodeLabels ?? node.labels,
+  };
+  if (want.role === node.role && want.availability === node.availability && sameValue(want.labels, node.labels)) {
+    return local;
+  }
+  await manager.updateNode(node.id, node.version, want);
+  if (want.role === node.role) return local;
+  const settled = await until(SETTLE_MS, async () => {
+    const now = await engine.localSwarm();
+    return now.isManager === (want.role === "manager") ? now : undefined;
+  });
+  if (!settled) {
+    throw new Error(`${label(engine)}: not yet a ${want.role} ${SETTLE_MS / 1000} s after docker node update --role`);
+  }
+  return settled;
 }
 
 /** Whether an engine already in a swarm is in the one this declaration means; else why not. */
@@ -183,8 +202,8 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
         throw new Error(`${label(engine)}: ${why}. Leave it first (docker swarm leave), or declare the swarm it is in`);
       }
       // Already the member this declaration describes: adopt it.
-      await applyNodeSettings(inputs, engine, before);
-      return { id: before.nodeId, outs: await observe(inputs, engine, before, true) };
+      const now = await applyNodeSettings(inputs, engine, before);
+      return { id: before.nodeId, outs: await observe(inputs, engine, now, true) };
     }
     try {
       if (inputs.join) await engine.joinSwarm(joinRequest(inputs));
@@ -200,8 +219,8 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
           `${label(engine)}: swarm state is ${local.state} after ${inputs.join ? "join" : "init"}${local.error ? `: ${local.error}` : ""}`,
         );
       }
-      await applyNodeSettings(inputs, engine, local);
-      return { id: local.nodeId, outs: await observe(inputs, engine, local, false) };
+      const now = await applyNodeSettings(inputs, engine, local);
+      return { id: local.nodeId, outs: await observe(inputs, engine, now, false) };
     } catch (err) {
       return undo(engine, err);
     }
@@ -228,8 +247,8 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
       }
       await engine.updateSwarm(news.spec, d.updates.includes("rotateTokens"));
     }
-    await applyNodeSettings(news, engine, local);
-    return { outs: await observe(news, engine, local, !!olds.adopted) };
+    const now = await applyNodeSettings(news, engine, local);
+    return { outs: await observe(news, engine, now, !!olds.adopted) };
   },
 
   async delete(id: string, props: any) {

@@ -434,6 +434,9 @@ export function swarmNodeProblems(inputs: any): CheckFailure[] {
   push(integerProblem("subnetSize", inputs.subnetSize, 8, 29));
   failures.push(...booleanProblems(inputs, ["forceNewCluster", "forceLeave"]));
   failures.push(...swarmSpecProblems(inputs.spec));
+  if (known(inputs.role) && !["manager", "worker"].includes(inputs.role)) {
+    failures.push({ property: "role", reason: `role "${String(inputs.role)}" must be manager or worker` });
+  }
   if (known(inputs.availability) && !["active", "pause", "drain"].includes(inputs.availability)) {
     failures.push({
       property: "availability",

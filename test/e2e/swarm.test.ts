@@ -20,6 +20,7 @@ interface Params {
   readonly retention?: number;
   readonly rotate?: string;
   readonly drainFirstWorker?: boolean;
+  readonly managers?: number;
 }
 
 const REPO = process.cwd();
@@ -65,7 +66,7 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
         nodeLabels: i === 1 ? { zone: params.drainFirstWorker ? "b" : "a" } : undefined,
         availability: i === 1 && params.drainFirstWorker ? ("drain" as const) : undefined,
       })),
-      managers: 1,
+      managers: params.managers ?? 1,
       defaultAddrPool: ["10.236.0.0/16"],
       subnetSize: 24,
       spec: params.retention === undefined ? undefined : { taskHistoryRetentionLimit: params.retention },
@@ -195,7 +196,24 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
     assert.equal(again.changeSummary.update, undefined, JSON.stringify(again.changeSummary));
   });
 
-  it("destroy: the attachments, the overlay and every membership end; no engine is left in a swarm", async () => {
+  it("managers 1 → 3 promotes the two workers in place: three reachable managers, the same nodes", async () => {
+    const before = await stack.outputs();
+    params = { ...params, managers: 3 };
+    const preview = await stack.preview({ color: "never" });
+    const { create, replace, delete: del } = preview.changeSummary;
+    assert.deepEqual({ create, replace, delete: del }, { create: undefined, replace: undefined, delete: undefined });
+    const up = await stack.up({ color: "never" });
+    assert.deepEqual(up.outputs.nodeIds.value, before.nodeIds.value, "the same nodes");
+    const nodes = await Engine.connect({ host: h[0].host }).listNodes();
+    assert.deepEqual(
+      nodes.map((n) => `${n.role} ${n.managerReachability}`),
+      ["manager reachable", "manager reachable", "manager reachable"],
+    );
+    const again = await stack.preview({ color: "never" });
+    assert.equal(again.changeSummary.update, undefined, JSON.stringify(again.changeSummary));
+  });
+
+  it("destroy: the attachments, the overlay and every membership end (managers demoted first); no engine is left in a swarm", async () => {
     const d = await stack.destroy({ color: "never" });
     assert.equal(d.summary.result, "succeeded");
     for (const x of h) assert.equal((await Engine.connect({ host: x.host }).localSwarm()).state, "inactive");

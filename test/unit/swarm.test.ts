@@ -142,6 +142,7 @@ describe("swarm validation", () => {
       defaultAddrPool: ["10.0.0.0/33", "fd00::/8"],
       subnetSize: 30,
       availability: "off",
+      role: "leader",
       nodeLabels: { a: 1 },
       spec: { heartbeatTick: 5, electionTick: 5, nodeCertExpiry: "10m", dispatcherHeartbeatPeriod: "soon" },
     });
@@ -152,6 +153,7 @@ describe("swarm validation", () => {
     assert.match(reasons["defaultAddrPool[1]"], /IPv4/);
     assert.match(reasons.subnetSize, /from 8 to 29/);
     assert.match(reasons.availability, /active, pause, drain/);
+    assert.match(reasons.role, /manager or worker/);
     assert.match(reasons.nodeLabels, /must be a string/);
     assert.match(reasons["spec.electionTick"], /greater than spec.heartbeatTick 5/);
     assert.match(reasons["spec.nodeCertExpiry"], /at least 1h/);
@@ -219,6 +221,14 @@ describe("swarm diff", () => {
     });
     assert.deepEqual(d.replaces, []);
     assert.deepEqual(d.updates.sort(), ["availability", "nodeLabels", "rotateTokens", "spec"]);
+  });
+
+  it("a declared role different from the observed one is a promotion or demotion in place", () => {
+    const joined = { ...worker, role: "worker" };
+    assert.deepEqual(diffSwarmNode(joined, { ...worker, role: "worker" }).changes, false);
+    assert.deepEqual(diffSwarmNode(joined, worker).changes, false, "left out: the role stands");
+    const promote = diffSwarmNode(joined, { ...worker, role: "manager" });
+    assert.deepEqual([promote.replaces, promote.updates], [[], ["role"]]);
   });
 
   it("a new token for a member is stored, not a rejoin; a new address or engine replaces, leaving first", () => {
