@@ -42,6 +42,8 @@ export interface LabHost {
   /** `unix://` socket of this host's engine (reachable from the test process). */
   readonly host: string;
   readonly docker: Docker;
+  /** The engine's log file. */
+  readonly log: string;
   readonly tls?: LabTls;
   readonly ssh?: LabSsh;
 }
@@ -321,7 +323,8 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
         ssh = s.ssh;
       }
       const docker = new Docker({ socketPath: socket, timeout: 30_000 });
-      hosts.push({ hostname, address, host: `unix://${socket}`, docker, tls, ssh });
+      const logFile = path.join(hdir, "dockerd.log");
+      hosts.push({ hostname, address, host: `unix://${socket}`, docker, log: logFile, tls, ssh });
     }
     const up = await until(60_000, async () => {
       if (children.some((c) => c.exitCode !== null)) return true;
