@@ -132,13 +132,15 @@ function mismatch(
   inputs: any,
   local: LocalSwarm,
   swarm: { defaultAddrPool: string[]; subnetSize: number; dataPathPort: number } | undefined,
+  /** Whether managerConnection's swarm lists this node, when there is one to ask. */
+  sameSwarmAsManager: boolean | undefined,
 ): string | undefined {
   const where = local.clusterId
     ? `swarm ${local.clusterId}`
     : `the swarm of managers ${local.remoteManagers.join(", ")}`;
   if (inputs.join) {
     const targets = (inputs.join.remoteAddrs as string[]).map(withSwarmPort);
-    if (local.remoteManagers.some((m) => targets.includes(m))) return undefined;
+    if (sameSwarmAsManager ?? local.remoteManagers.some((m) => targets.includes(m))) return undefined;
     return `it is already in ${where}, not the one at ${targets.join(", ")}`;
   }
   if (!local.isManager) return `it is a worker in ${where}; swarm init needs an engine outside any swarm`;
@@ -197,7 +199,11 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
     const engine = Engine.connect(inputs.connection);
     const before = await engine.localSwarm();
     if (before.state !== "inactive") {
-      const why = mismatch(inputs, before, before.isManager ? await engine.inspectSwarm() : undefined);
+      // managerConnection's node list is the surest test of "the same swarm"; else its managers' addresses.
+      const listed = inputs.managerConnection
+        ? (await Engine.connect(inputs.managerConnection as Connection).inspectNode(before.nodeId)) !== undefined
+        : undefined;
+      const why = mismatch(inputs, before, before.isManager ? await engine.inspectSwarm() : undefined, listed);
       if (why) {
         throw new Error(`${label(engine)}: ${why}. Leave it first (docker swarm leave), or declare the swarm it is in`);
       }

@@ -315,6 +315,28 @@ describe("swarm and overlay networks on a multi-host lab", function () {
       assert.equal((await Engine.connect(conn(h[1])).localSwarm()).state, "active", "still a member");
     });
 
+    it("join on an engine in another swarm fails clearly and leaves it in its own", async function () {
+      const own = await create(swarmNodeProvider, {
+        connection: conn(h[3]),
+        advertiseAddr: h[3].address,
+        forceLeave: true,
+      });
+      try {
+        const inputs = await checked(swarmNodeProvider, {
+          connection: conn(h[3]),
+          join: { remoteAddrs: [h[0].address], token: manager.outs.workerToken },
+          managerConnection: conn(h[0]),
+        });
+        await assert.rejects(
+          swarmNodeProvider.create(inputs),
+          new RegExp(`already in swarm ${own.outs.clusterId}, not the one at ${h[0].address}:2377. Leave it first`),
+        );
+        assert.equal((await Engine.connect(conn(h[3])).localSwarm()).clusterId, own.outs.clusterId);
+      } finally {
+        await destroy(swarmNodeProvider, own);
+      }
+    });
+
     it("join with a malformed token fails in check; with a wrong token, create fails and leaves the engine out", async function () {
       const bad = await swarmNodeProvider.check!(
         {},
