@@ -13,7 +13,7 @@ export interface SwarmJoinArgs {
 
 /** Swarm-wide settings; `Input` form of {@link SwarmSpec}. */
 export interface SwarmSpecArgs {
-  /** The swarm's name. @default "default" */
+  /** The swarm's name; Docker accepts only "default". @default "default" */
   readonly name?: pulumi.Input<string>;
   /** Swarm labels. @default none */
   readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;

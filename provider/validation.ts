@@ -345,8 +345,12 @@ function swarmSpecProblems(spec: any): CheckFailure[] {
       });
     }
   }
-  if (known(spec.name) && (typeof spec.name !== "string" || spec.name === "")) {
-    failures.push({ property: at("name"), reason: "spec.name must be a non-empty string" });
+  // Measured on Engine 20.10: init fails with 'swarm spec must be named "default"'.
+  if (known(spec.name) && spec.name !== "default") {
+    failures.push({
+      property: at("name"),
+      reason: `spec.name "${String(spec.name)}": Docker only accepts "default" as a swarm's name; leave it out`,
+    });
   }
   failures.push(...stringMapProblems(at("labels"), spec.labels));
   failures.push(...booleanProblems(spec, ["autoLockManagers"]).map((f) => ({ ...f, property: at(f.property) })));

@@ -144,7 +144,13 @@ describe("swarm validation", () => {
       availability: "off",
       role: "leader",
       nodeLabels: { a: 1 },
-      spec: { heartbeatTick: 5, electionTick: 5, nodeCertExpiry: "10m", dispatcherHeartbeatPeriod: "soon" },
+      spec: {
+        name: "prod",
+        heartbeatTick: 5,
+        electionTick: 5,
+        nodeCertExpiry: "10m",
+        dispatcherHeartbeatPeriod: "soon",
+      },
     });
     const reasons = Object.fromEntries(f.map((x) => [x.property, x.reason]));
     assert.match(reasons.advertiseAddr, /must be an IP address, host or interface name/);
@@ -158,6 +164,7 @@ describe("swarm validation", () => {
     assert.match(reasons["spec.electionTick"], /greater than spec.heartbeatTick 5/);
     assert.match(reasons["spec.nodeCertExpiry"], /at least 1h/);
     assert.match(reasons["spec.dispatcherHeartbeatPeriod"], /duration/);
+    assert.match(reasons["spec.name"], /only accepts "default"/);
   });
 
   it("skips unknown values (preview)", () => {
