@@ -108,7 +108,9 @@ export class SwarmNode extends DockerNetworkingResource {
   declare readonly nodeAddress: pulumi.Output<string>;
   /** Managers: the address others join through (`host:2377`). */
   declare readonly managerAddress: pulumi.Output<string | undefined>;
+  /** Whether the node takes tasks, as the swarm reports it. */
   declare readonly availability: pulumi.Output<NodeAvailability>;
+  /** The node's labels, as the swarm reports them. */
   declare readonly nodeLabels: pulumi.Output<Record<string, string>>;
   /** Managers: the swarm's spec as the engine reports it. */
   declare readonly spec: pulumi.Output<SwarmSpec | undefined>;

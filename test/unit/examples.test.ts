@@ -45,4 +45,48 @@ describe("examples under Pulumi mocks", function () {
     assert.equal(seen["worker-on-backend"].inputs.network, "n1");
     assert.deepEqual(seen["worker-on-backend"].inputs.networkSubnets, ["10.250.20.0/24"]);
   });
+
+  it("swarm: hosts from config become a SwarmCluster; the overlay and attachments use the hosts' connections", async () => {
+    const seen: Record<string, { type: string; inputs: any }> = {};
+    pulumi.runtime.setAllConfig({
+      "project:hosts": JSON.stringify([
+        { host: "ssh://root@192.0.2.10", advertiseAddr: "192.0.2.10" },
+        { host: "tcp://192.0.2.11:2376", advertiseAddr: "192.0.2.11" },
+      ]),
+      "project:sshKey": "KEY",
+      "project:attach": JSON.stringify([{ host: 1, container: "api", alias: "api" }]),
+    });
+    await pulumi.runtime.setMocks(
+      {
+        newResource(args) {
+          seen[args.name] = { type: args.type, inputs: args.inputs };
+          const extra = args.type.endsWith(":SwarmNode")
+            ? { managerAddress: "192.0.2.10:2377", workerToken: "SWMTKN-1-w", managerToken: "SWMTKN-1-m" }
+            : args.type.endsWith(":OverlayNetwork")
+              ? { name: "mesh-1a2b3c4", networkId: "o1", ipamConfigs: [] }
+              : {};
+          return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
+        },
+        call: (args) => args.inputs,
+      },
+      "project",
+      "stack",
+      false,
+    );
+    const program = (await import("../../examples/swarm")).default;
+    const outputs: Record<string, pulumi.Output<unknown>> = (await program()) as any;
+    await new Promise<any>((resolve) => pulumi.all(outputs).apply(resolve));
+    const unwrap = (v: any): any => (v && typeof v === "object" && "value" in v ? v.value : v);
+    const first = seen["swarm-node-0"].inputs;
+    assert.deepEqual(unwrap(first.connection), { host: "ssh://root@192.0.2.10", keyMaterial: "KEY" });
+    assert.equal(first.join, undefined);
+    assert.deepEqual(unwrap(seen["swarm-node-1"].inputs.join), {
+      remoteAddrs: ["192.0.2.10:2377"],
+      token: "SWMTKN-1-w",
+    });
+    assert.deepEqual(unwrap(seen.mesh.inputs.connection), unwrap(first.connection));
+    assert.equal(seen.mesh.inputs.attachable, true);
+    assert.deepEqual(unwrap(seen["api-on-mesh"].inputs.connection), { host: "tcp://192.0.2.11:2376" });
+    assert.equal(seen["api-on-mesh"].inputs.network, "o1");
+  });
 });
