@@ -264,28 +264,20 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
     let remover = props.managerConnection ? Engine.connect(props.managerConnection as Connection) : undefined;
     if (remover?.host === engine.host) remover = undefined;
     if (local.isManager) {
-      const managers = (await engine.listNodes()).filter((n: SwarmNodeInfo) => n.role === "manager");
-      if (managers.length <= 1) {
-        const others = (await engine.listNodes()).length - 1;
+      const nodes = await engine.listNodes();
+      if (nodes.filter((n: SwarmNodeInfo) => n.role === "manager").length <= 1) {
         if (!props.forceLeave) {
+          const others = nodes.length - 1;
           throw new Error(
-            `${label(engine)} is the last manager of swarm ${local.clusterId}${others > 0 ? ` (${others} other node(s) still in it)` : ""}: ` +
-              "leaving would end the swarm. Remove the other nodes first and set forceLeave: true to let it go",
+            `${label(engine)} is the last manager of swarm ${local.clusterId}: leaving would end the swarm` +
+              `${others > 0 ? ` and strand the ${others} other node(s) still in it: remove them first, then` : ":"} set forceLeave: true to let it go`,
           );
         }
         await engine.leaveSwarm(true);
         return;
       }
       // Demote first, so the remaining managers keep a quorum of the new, smaller set.
-      const self = await engine.inspectNode(id);
-      if (self)
-        await engine.updateNode(id, self.version, {
-          role: "worker",
-          availability: self.availability,
-          labels: self.labels,
-        });
-      const demoted = await until(SETTLE_MS, async () => ((await engine.localSwarm()).isManager ? undefined : true));
-      if (!demoted) throw new Error(`${label(engine)}: still a manager ${SETTLE_MS / 1000} s after demotion`);
+      await applyNodeSettings({ role: "worker" }, engine, local);
     }
     await engine.leaveSwarm(false);
     // Without a manager to ask, the node stays listed as down until someone runs docker node rm.

@@ -397,7 +397,7 @@ describe("swarm and overlay networks on a multi-host lab", function () {
     it("the last manager refuses to leave while forceLeave is off", async function () {
       await assert.rejects(
         swarmNodeProvider.delete!(manager.id, { ...manager.outs, forceLeave: false }),
-        /is the last manager of swarm .* \(2 other node\(s\) still in it\).*forceLeave: true/,
+        /is the last manager of swarm \w+: leaving would end the swarm and strand the 2 other node\(s\) still in it: remove them first, then set forceLeave: true/,
       );
       assert.equal((await Engine.connect(conn(h[0])).localSwarm()).state, "active");
     });
