@@ -14,7 +14,7 @@ import type Docker from "dockerode";
 import { startTestEngine } from "../test/support/engine";
 import { ensureTestImage, RUN_ID, startContainer, TEST_LABEL } from "../test/support/fixtures";
 import { makeUserProject } from "../test/e2e/project";
-import { printTable, timed } from "./util";
+import { printTable, timed, versusFloor } from "./util";
 
 /** A unix-socket proxy to the engine that counts HTTP requests passing through it. */
 function countingProxy(target: string): { host: string; count: () => number; reset: () => void; close: () => void } {
@@ -129,13 +129,10 @@ async function main(): Promise<void> {
       proxy.reset();
       const direct = await floor(engine.docker, ids);
       for (const [op, r] of Object.entries(results)) {
-        const base = direct[op.split(" ")[0]];
         rows.push([
           String(n),
           op,
-          r.ms.toFixed(0),
-          base === undefined ? "-" : base.toFixed(0),
-          base === undefined ? "-" : (r.ms / base).toFixed(1),
+          ...versusFloor(op, r.ms, direct),
           String(r.calls),
           (r.peakKiB / 1024).toFixed(0),
           op === "up" ? (stateBytes / (2 * n)).toFixed(0) : "",

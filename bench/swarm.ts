@@ -8,7 +8,7 @@
 import { makeUserProject } from "../test/e2e/project";
 import { RUN_ID } from "../test/support/fixtures";
 import { startLab, type LabHost } from "../test/support/lab";
-import { printTable, timed } from "./util";
+import { printTable, timed, versusFloor } from "./util";
 
 const POOL = ["10.237.0.0/16"];
 
@@ -69,16 +69,7 @@ async function main(): Promise<void> {
         results.destroy = await timed(() => stack.destroy({ color: "never" }));
         await stack.workspace.removeStack(stack.name);
         const direct = await floor(lab.hosts);
-        for (const [op, ms] of Object.entries(results)) {
-          const base = direct[op.split(" ")[0]];
-          rows.push([
-            String(n),
-            op,
-            ms.toFixed(0),
-            base === undefined ? "-" : base.toFixed(0),
-            base === undefined ? "-" : (ms / base).toFixed(1),
-          ]);
-        }
+        for (const [op, ms] of Object.entries(results)) rows.push([String(n), op, ...versusFloor(op, ms, direct)]);
       } finally {
         await lab.stop();
       }

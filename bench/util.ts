@@ -13,3 +13,12 @@ export function printTable(head: string[], rows: string[][]): void {
   const line = (r: string[]): string => `| ${r.map((c, i) => c.padEnd(widths[i])).join(" | ")} |`;
   console.log([line(head), line(widths.map((w) => "-".repeat(w))), ...rows.map(line)].join("\n"));
 }
+
+/**
+ * The timing columns of an operation: Pulumi's ms, the dockerode floor's ms and their ratio; the
+ * floor of "preview (no-op)" etc. is looked up by the operation's first word, "-" when none.
+ */
+export function versusFloor(op: string, ms: number, floor: Record<string, number>): string[] {
+  const base = floor[op.split(" ")[0]];
+  return [ms.toFixed(0), base === undefined ? "-" : base.toFixed(0), base === undefined ? "-" : (ms / base).toFixed(1)];
+}

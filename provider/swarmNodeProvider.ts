@@ -152,11 +152,18 @@ function mismatch(
   return undefined;
 }
 
-function initRequest(inputs: any): any {
+/** The addresses `swarm init` and `swarm join` both take. */
+function addresses(inputs: any): any {
   return {
     ListenAddr: inputs.listenAddr ?? "0.0.0.0:2377",
     AdvertiseAddr: inputs.advertiseAddr ?? "",
     DataPathAddr: inputs.dataPathAddr ?? "",
+  };
+}
+
+function initRequest(inputs: any): any {
+  return {
+    ...addresses(inputs),
     DataPathPort: inputs.dataPathPort ?? 0,
     DefaultAddrPool: inputs.defaultAddrPool ?? [],
     SubnetSize: inputs.subnetSize ?? 0,
@@ -167,15 +174,16 @@ function initRequest(inputs: any): any {
 
 function joinRequest(inputs: any): any {
   return {
-    ListenAddr: inputs.listenAddr ?? "0.0.0.0:2377",
-    AdvertiseAddr: inputs.advertiseAddr ?? "",
-    DataPathAddr: inputs.dataPathAddr ?? "",
+    ...addresses(inputs),
     RemoteAddrs: (inputs.join.remoteAddrs as string[]).map(withSwarmPort),
     JoinToken: inputs.join.token,
   };
 }
 
-/** Ends a membership that create could not finish, so a failed create leaves nothing behind. */
+/**
+ * Ends a membership that create could not finish, so a failed create leaves nothing behind (a
+ * join that timed out even keeps retrying in the background until cancelled).
+ */
 async function undo(engine: Engine, err: unknown): Promise<never> {
   const now = await engine.localSwarm().catch(() => undefined);
   if (now && now.state !== "inactive") await engine.leaveSwarm(true).catch(() => undefined);
@@ -214,11 +222,6 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
     try {
       if (inputs.join) await engine.joinSwarm(joinRequest(inputs));
       else await engine.initSwarm(initRequest(inputs));
-    } catch (err) {
-      // A join that timed out keeps retrying in the background: cancel it.
-      return undo(engine, err);
-    }
-    try {
       const local = await engine.localSwarm();
       if (local.state !== "active") {
         throw new Error(

@@ -357,44 +357,81 @@ function swarmSpecProblems(spec: any): CheckFailure[] {
   return failures;
 }
 
+function joinProblems(join: any): CheckFailure[] {
+  if (typeof join !== "object" || Array.isArray(join)) {
+    return [{ property: "join", reason: "join must be { remoteAddrs, token }" }];
+  }
+  const failures: CheckFailure[] = [];
+  const addrs = join.remoteAddrs;
+  if (addrs === undefined) {
+    failures.push({
+      property: "join.remoteAddrs",
+      reason: "join.remoteAddrs is required: give a manager's address, e.g. 192.0.2.10:2377",
+    });
+  } else if (known(addrs) && (!Array.isArray(addrs) || addrs.length === 0)) {
+    failures.push({
+      property: "join.remoteAddrs",
+      reason: "join.remoteAddrs must be a non-empty list of manager addresses (host[:port])",
+    });
+  } else if (known(addrs)) {
+    addrs.forEach((a: unknown, i: number) => {
+      const p = addrProblem(`join.remoteAddrs[${i}]`, a);
+      if (p) failures.push(p);
+    });
+  }
+  if (join.token === undefined || join.token === "") {
+    failures.push({
+      property: "join.token",
+      reason: "join.token is required: a manager's workerToken or managerToken",
+    });
+  } else if (known(join.token) && (typeof join.token !== "string" || !SWARM_TOKEN_RE.test(join.token))) {
+    // Never echo the token: it is a secret.
+    failures.push({
+      property: "join.token",
+      reason:
+        "join.token is not a swarm join token (SWMTKN-1-<digest>-<secret>): use a manager's workerToken or managerToken output, or docker swarm join-token -q",
+    });
+  }
+  return failures;
+}
+
+function addrPoolProblems(pools: unknown, subnetSize: unknown): CheckFailure[] {
+  if (!known(pools)) return [];
+  if (!Array.isArray(pools) || pools.length === 0) {
+    return [{ property: "defaultAddrPool", reason: "defaultAddrPool must be a non-empty list of IPv4 CIDRs" }];
+  }
+  const failures: CheckFailure[] = [];
+  pools.forEach((c: unknown, i: number) => {
+    if (!known(c)) return;
+    const problem = typeof c === "string" ? cidrProblem(c) : "not a CIDR";
+    const cidr = problem ? undefined : parseCidr(String(c));
+    if (cidr?.family !== 4) {
+      failures.push({
+        property: `defaultAddrPool[${i}]`,
+        reason: `defaultAddrPool[${i}] "${String(c)}": ${problem ?? "must be an IPv4 CIDR"}`,
+      });
+    } else if (known(subnetSize) && Number(subnetSize) < cidr.prefix) {
+      failures.push({
+        property: "subnetSize",
+        reason: `subnetSize ${subnetSize} is larger than pool ${String(c)}: use a prefix length of at least ${cidr.prefix}`,
+      });
+    }
+  });
+  return failures;
+}
+
+function oneOfProblem(field: string, v: unknown, allowed: readonly string[]): CheckFailure | undefined {
+  if (!known(v) || allowed.includes(v as string)) return undefined;
+  const choices = allowed.length === 2 ? allowed.join(" or ") : `one of ${allowed.join(", ")}`;
+  return { property: field, reason: `${field} "${String(v)}" must be ${choices}` };
+}
+
 /** Checks a SwarmNode's inputs. */
 export function swarmNodeProblems(inputs: any): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
-  const join = inputs.join;
-  if (known(join)) {
-    if (typeof join !== "object" || Array.isArray(join)) {
-      failures.push({ property: "join", reason: "join must be { remoteAddrs, token }" });
-    } else {
-      const addrs = join.remoteAddrs;
-      if (!known(addrs)) {
-        if (addrs === undefined)
-          failures.push({
-            property: "join.remoteAddrs",
-            reason: "join.remoteAddrs is required: give a manager's address, e.g. 192.0.2.10:2377",
-          });
-      } else if (!Array.isArray(addrs) || addrs.length === 0) {
-        failures.push({
-          property: "join.remoteAddrs",
-          reason: "join.remoteAddrs must be a non-empty list of manager addresses (host[:port])",
-        });
-      } else {
-        addrs.forEach((a: unknown, i: number) => push(addrProblem(`join.remoteAddrs[${i}]`, a)));
-      }
-      if (join.token === undefined || join.token === "") {
-        failures.push({
-          property: "join.token",
-          reason: "join.token is required: a manager's workerToken or managerToken",
-        });
-      } else if (known(join.token) && (typeof join.token !== "string" || !SWARM_TOKEN_RE.test(join.token))) {
-        // Never echo the token: it is a secret.
-        failures.push({
-          property: "join.token",
-          reason:
-            "join.token is not a swarm join token (SWMTKN-1-<digest>-<secret>): use a manager's workerToken or managerToken output, or docker swarm join-token -q",
-        });
-      }
-    }
+  if (known(inputs.join)) {
+    failures.push(...joinProblems(inputs.join));
     for (const f of INIT_ONLY) {
       if (inputs[f] !== undefined) {
         failures.push({
@@ -414,39 +451,12 @@ export function swarmNodeProblems(inputs: any): CheckFailure[] {
   }
   for (const f of ["advertiseAddr", "listenAddr", "dataPathAddr"]) push(addrProblem(f, inputs[f]));
   push(integerProblem("dataPathPort", inputs.dataPathPort, 1024, 49151));
-  if (known(inputs.defaultAddrPool)) {
-    if (!Array.isArray(inputs.defaultAddrPool) || inputs.defaultAddrPool.length === 0) {
-      failures.push({ property: "defaultAddrPool", reason: "defaultAddrPool must be a non-empty list of IPv4 CIDRs" });
-    } else {
-      inputs.defaultAddrPool.forEach((c: unknown, i: number) => {
-        if (!known(c)) return;
-        const problem = typeof c === "string" ? cidrProblem(c) : "not a CIDR";
-        if (problem || parseCidr(String(c))?.family !== 4) {
-          failures.push({
-            property: `defaultAddrPool[${i}]`,
-            reason: `defaultAddrPool[${i}] "${String(c)}": ${problem ?? "must be an IPv4 CIDR"}`,
-          });
-        } else if (known(inputs.subnetSize) && Number(inputs.subnetSize) < parseCidr(String(c))!.prefix) {
-          failures.push({
-            property: "subnetSize",
-            reason: `subnetSize ${inputs.subnetSize} is larger than pool ${String(c)}: use a prefix length of at least ${parseCidr(String(c))!.prefix}`,
-          });
-        }
-      });
-    }
-  }
+  failures.push(...addrPoolProblems(inputs.defaultAddrPool, inputs.subnetSize));
   push(integerProblem("subnetSize", inputs.subnetSize, 8, 29));
   failures.push(...booleanProblems(inputs, ["forceNewCluster", "forceLeave"]));
   failures.push(...swarmSpecProblems(inputs.spec));
-  if (known(inputs.role) && !["manager", "worker"].includes(inputs.role)) {
-    failures.push({ property: "role", reason: `role "${String(inputs.role)}" must be manager or worker` });
-  }
-  if (known(inputs.availability) && !["active", "pause", "drain"].includes(inputs.availability)) {
-    failures.push({
-      property: "availability",
-      reason: `availability "${String(inputs.availability)}" must be one of active, pause, drain`,
-    });
-  }
+  push(oneOfProblem("role", inputs.role, ["manager", "worker"]));
+  push(oneOfProblem("availability", inputs.availability, ["active", "pause", "drain"]));
   failures.push(...stringMapProblems("nodeLabels", inputs.nodeLabels));
   if (known(inputs.rotateTokens) && !["string", "number"].includes(typeof inputs.rotateTokens)) {
     failures.push({

@@ -306,7 +306,7 @@ describe("swarm and overlay networks on a multi-host lab", function () {
       assert.deepEqual(await h[0].docker.listNetworks({ filters: { name: [`ovw-${RUN_ID}`] } }), []);
     });
 
-    it("init on an engine that is a worker of another swarm fails clearly", async function () {
+    it("init on an engine that is already a worker in a swarm fails clearly", async function () {
       const inputs = await checked(swarmNodeProvider, { connection: conn(h[1]) });
       await assert.rejects(
         swarmNodeProvider.create(inputs),

@@ -32,7 +32,8 @@ async function reachable(host: string): Promise<boolean> {
   }
 }
 
-function which(cmd: string): string | undefined {
+/** The path of an installed command: on PATH, or in the sbin/bin directories root's PATH has. */
+export function which(cmd: string): string | undefined {
   for (const dir of (process.env.PATH ?? "").split(":")) {
     const p = path.join(dir, cmd);
     if (fs.existsSync(p)) return p;

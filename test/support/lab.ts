@@ -14,6 +14,7 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Docker from "dockerode";
+import { which } from "./engine";
 
 export interface LabTls {
   /** `tcp://<address>:2376`. */
@@ -64,8 +65,8 @@ export interface LabOptions {
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-const run = (cmd: string, args: string[], input?: string): string =>
-  execFileSync(cmd, args, { encoding: "utf8", input, stdio: ["pipe", "pipe", "pipe"] });
+const run = (cmd: string, args: string[]): string =>
+  execFileSync(cmd, args, { encoding: "utf8", stdio: ["pipe", "pipe", "pipe"] });
 const tryRun = (cmd: string, args: string[]): boolean => {
   try {
     run(cmd, args);
@@ -176,7 +177,7 @@ function startSshd(dir: string, ns: string, address: string, socket: string): { 
   for (const k of ["ssh_host_key", "client_key", "wrong_key"]) {
     run("ssh-keygen", ["-q", "-t", "ed25519", "-N", "", "-C", `pdn-lab ${k}`, "-f", file(k)]);
   }
-  const docker = which("docker");
+  const docker = installed("docker");
   fs.writeFileSync(
     file("authorized_keys"),
     `command="${docker} -H unix://${socket} system dial-stdio",no-pty,no-port-forwarding,no-agent-forwarding ${fs.readFileSync(file("client_key.pub"), "utf8")}`,
@@ -197,16 +198,21 @@ function startSshd(dir: string, ns: string, address: string, socket: string): { 
     ].join("\n"),
   );
   fs.mkdirSync("/run/sshd", { recursive: true });
-  const child = spawn("nsenter", [`--net=/var/run/netns/${ns}`, which("sshd"), "-D", "-e", "-f", file("sshd_config")], {
-    stdio: ["ignore", fs.openSync(file("sshd.log"), "a"), fs.openSync(file("sshd.log"), "a")],
-  });
+  const log = fs.openSync(file("sshd.log"), "a");
+  const child = spawn(
+    "nsenter",
+    [`--net=/var/run/netns/${ns}`, installed("sshd"), "-D", "-e", "-f", file("sshd_config")],
+    {
+      stdio: ["ignore", log, log],
+    },
+  );
+  fs.closeSync(log);
   const read = (n: string): string => fs.readFileSync(file(n), "utf8");
   return { ssh: { host: `ssh://root@${address}:22`, key: read("client_key"), wrongKey: read("wrong_key") }, child };
 }
 
-function which(cmd: string): string {
-  const dirs = [...(process.env.PATH ?? "").split(":"), "/usr/sbin", "/usr/bin", "/sbin"];
-  const found = dirs.map((d) => path.join(d, cmd)).find((p) => fs.existsSync(p));
+function installed(cmd: string): string {
+  const found = which(cmd);
   if (!found) throw new Error(`lab: ${cmd} is not installed`);
   return found;
 }
@@ -297,7 +303,8 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
         args.push("--tlsverify", `--tlscacert=${hdir}/ca.pem`, `--tlscert=${hdir}/server.pem`);
         args.push(`--tlskey=${hdir}/server-key.pem`, `--host=${tls.host}`);
       }
-      const log = fs.openSync(path.join(hdir, "dockerd.log"), "a");
+      const logFile = path.join(hdir, "dockerd.log");
+      const log = fs.openSync(logFile, "a");
       // sh's $0 is the hostname, "$@" the dockerd arguments.
       const child = spawn(
         "nsenter",
@@ -323,7 +330,6 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
         ssh = s.ssh;
       }
       const docker = new Docker({ socketPath: socket, timeout: 30_000 });
-      const logFile = path.join(hdir, "dockerd.log");
       hosts.push({ hostname, address, host: `unix://${socket}`, docker, log: logFile, tls, ssh });
     }
     const up = await until(60_000, async () => {
@@ -338,10 +344,10 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
       );
       return pings.every(Boolean);
     });
-    const dead = children.findIndex((c) => c.exitCode !== null);
-    if (!up || dead >= 0) {
-      const logs = hosts.map((_, i) => path.join(dir, `h${i + 1}`, "dockerd.log")).filter((f) => fs.existsSync(f));
-      const tail = logs.map((f) => `${f}:\n${fs.readFileSync(f, "utf8").split("\n").slice(-8).join("\n")}`).join("\n");
+    if (!up || children.some((c) => c.exitCode !== null)) {
+      const tail = hosts
+        .map((h) => `${h.log}:\n${fs.readFileSync(h.log, "utf8").split("\n").slice(-8).join("\n")}`)
+        .join("\n");
       throw new Error(`lab ${id}: engines did not come up within 60 s:\n${tail}`);
     }
     return { id, hosts, unusedAddress: `${net}.250`, stop };

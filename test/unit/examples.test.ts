@@ -8,35 +8,51 @@ import * as pulumi from "@pulumi/pulumi";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- mock inputs are property bags */
 
+type Seen = Record<string, { type: string; inputs: any }>;
+
+/**
+ * Runs an example program under mocks in which each resource's state is its inputs plus what
+ * `outputsOf` says its provider would fill in; resolves to the resources seen and the outputs.
+ */
+async function runExample(
+  load: () => Promise<{ default: () => Promise<Record<string, unknown>> }>,
+  outputsOf: (type: string, name: string, inputs: any) => Record<string, unknown>,
+): Promise<{ seen: Seen; values: any }> {
+  const seen: Seen = {};
+  await pulumi.runtime.setMocks(
+    {
+      newResource(args) {
+        seen[args.name] = { type: args.type, inputs: args.inputs };
+        return { id: `${args.name}-id`, state: { ...args.inputs, ...outputsOf(args.type, args.name, args.inputs) } };
+      },
+      call: (args) => args.inputs,
+    },
+    "project",
+    "stack",
+    false,
+  );
+  const outputs = (await (await load()).default()) as Record<string, pulumi.Output<unknown>>;
+  const values = await new Promise<any>((resolve) => pulumi.all(outputs).apply(resolve));
+  return { seen, values };
+}
+
 describe("examples under Pulumi mocks", function () {
   this.timeout(30_000);
 
   it("with-pulumi-docker: a docker.Container joins the bridge network by name; another is plugged in by attachment", async () => {
-    const seen: Record<string, { type: string; inputs: any }> = {};
-    await pulumi.runtime.setMocks(
-      {
-        newResource(args) {
-          seen[args.name] = { type: args.type, inputs: args.inputs };
-          // Outputs the real providers would fill in: the network's auto-name, the container's name.
-          const extra = args.type.endsWith(":BridgeNetwork")
-            ? { name: "backend-1a2b3c4", networkId: "n1" }
-            : args.type === "docker:index/container:Container"
-              ? { name: `${args.name}-c0ffee0` }
-              : args.type.endsWith(":NetworkAttachment")
-                ? { ipv4Address: args.inputs.ipv4Address }
-                : {};
-          return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
-        },
-        call: (args) => args.inputs,
-      },
-      "project",
-      "stack",
-      false,
-    );
     // Loaded by package name, as a user's program loads it (the built package, by self-reference).
-    const program = (await import("../../examples/with-pulumi-docker")).default;
-    const outputs: Record<string, pulumi.Output<unknown>> = (await program()) as any;
-    const values = await new Promise<any>((resolve) => pulumi.all(outputs).apply(resolve));
+    const { seen, values } = await runExample(
+      () => import("../../examples/with-pulumi-docker"),
+      // Outputs the real providers would fill in: the network's auto-name, the container's name.
+      (type, name, inputs) =>
+        type.endsWith(":BridgeNetwork")
+          ? { name: "backend-1a2b3c4", networkId: "n1" }
+          : type === "docker:index/container:Container"
+            ? { name: `${name}-c0ffee0` }
+            : type.endsWith(":NetworkAttachment")
+              ? { ipv4Address: inputs.ipv4Address }
+              : {},
+    );
     assert.deepEqual(values, { network: "backend-1a2b3c4", api: "api-c0ffee0", workerAddress: "10.250.20.50" });
     assert.equal(seen.api.type, "docker:index/container:Container");
     assert.deepEqual(seen.api.inputs.networksAdvanced, [{ name: "backend-1a2b3c4", aliases: ["api"] }]);
@@ -47,7 +63,6 @@ describe("examples under Pulumi mocks", function () {
   });
 
   it("swarm: hosts from config become a SwarmCluster; the overlay and attachments use the hosts' connections", async () => {
-    const seen: Record<string, { type: string; inputs: any }> = {};
     pulumi.runtime.setAllConfig({
       "project:hosts": JSON.stringify([
         { host: "ssh://root@192.0.2.10", advertiseAddr: "192.0.2.10" },
@@ -56,26 +71,15 @@ describe("examples under Pulumi mocks", function () {
       "project:sshKey": "KEY",
       "project:attach": JSON.stringify([{ host: 1, container: "api", alias: "api" }]),
     });
-    await pulumi.runtime.setMocks(
-      {
-        newResource(args) {
-          seen[args.name] = { type: args.type, inputs: args.inputs };
-          const extra = args.type.endsWith(":SwarmNode")
-            ? { managerAddress: "192.0.2.10:2377", workerToken: "SWMTKN-1-w", managerToken: "SWMTKN-1-m" }
-            : args.type.endsWith(":OverlayNetwork")
-              ? { name: "mesh-1a2b3c4", networkId: "o1", ipamConfigs: [] }
-              : {};
-          return { id: `${args.name}-id`, state: { ...args.inputs, ...extra } };
-        },
-        call: (args) => args.inputs,
-      },
-      "project",
-      "stack",
-      false,
+    const { seen } = await runExample(
+      () => import("../../examples/swarm"),
+      (type) =>
+        type.endsWith(":SwarmNode")
+          ? { managerAddress: "192.0.2.10:2377", workerToken: "SWMTKN-1-w", managerToken: "SWMTKN-1-m" }
+          : type.endsWith(":OverlayNetwork")
+            ? { name: "mesh-1a2b3c4", networkId: "o1", ipamConfigs: [] }
+            : {},
     );
-    const program = (await import("../../examples/swarm")).default;
-    const outputs: Record<string, pulumi.Output<unknown>> = (await program()) as any;
-    await new Promise<any>((resolve) => pulumi.all(outputs).apply(resolve));
     const unwrap = (v: any): any => (v && typeof v === "object" && "value" in v ? v.value : v);
     const first = seen["swarm-node-0"].inputs;
     assert.deepEqual(unwrap(first.connection), { host: "ssh://root@192.0.2.10", keyMaterial: "KEY" });
