@@ -14,7 +14,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { diffAttachment } from "./diff";
 import { Engine, type ContainerInfo } from "./engine";
 import type { EndpointInfo } from "./model";
-import { attachmentProblems } from "./validation";
+import { attachmentProblems, failedCheck } from "./validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
 
@@ -52,7 +52,7 @@ function outputsOf(inputs: any, networkName: string, container: ContainerInfo, e
 export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: any, news: any) {
     const failures = attachmentProblems(news);
-    if (failures.length > 0) return { inputs: news, failures };
+    if (failures.length > 0) return failedCheck(news, failures);
     const inputs: any = {};
     for (const f of INPUT_FIELDS) if (news[f] !== undefined) inputs[f] = news[f];
     return { inputs };

@@ -22,6 +22,7 @@ export {
   getSwarm,
   getSwarmOutput,
   type GetSwarmArgs,
+  type LookupOptions,
   type SwarmLookup,
   type GetNetworkArgs,
   type ListNetworksArgs,

@@ -8,6 +8,22 @@ import type { SwarmInfo, SwarmNodeInfo } from "./swarmModel";
 export type { NetworkInfo, NetworkContainer } from "./model";
 export type { NetworkFilters } from "./engine";
 
+/** Options of the `...Output` lookups. */
+export interface LookupOptions {
+  /**
+   * Resources the lookup waits for, as `dependsOn` orders resources: e.g. the attachments, so that
+   * a network lookup lists their containers on the first `up`. @default none
+   */
+  readonly dependsOn?: pulumi.Resource | pulumi.Resource[];
+}
+
+/** `args` once every resource of `opts.dependsOn` is done (unknown in a preview where one is planned). */
+function after<T>(args: T, opts: LookupOptions = {}): pulumi.Output<pulumi.Unwrap<T>> {
+  const deps = ([] as pulumi.Resource[]).concat(opts.dependsOn ?? []);
+  const done: pulumi.Output<string>[] = deps.map((r) => (pulumi.CustomResource.isInstance(r) ? r.id : r.urn));
+  return pulumi.all(done).apply(() => pulumi.output(args));
+}
+
 /** Arguments of {@link getNetwork}: exactly one of `name` and `id`. */
 export interface GetNetworkArgs {
   /** The network's name (`docker network inspect NAME`). */
@@ -45,12 +61,15 @@ export function listNetworks(args: ListNetworksArgs = {}): Promise<NetworkInfo[]
 }
 
 /** {@link getNetwork} taking `Input`s. */
-export function getNetworkOutput(args: {
-  name?: pulumi.Input<string>;
-  id?: pulumi.Input<string>;
-  connection?: pulumi.Input<ConnectionArgs>;
-}): pulumi.Output<NetworkInfo> {
-  return pulumi.output(args).apply((a) => getNetwork(a as GetNetworkArgs));
+export function getNetworkOutput(
+  args: {
+    name?: pulumi.Input<string>;
+    id?: pulumi.Input<string>;
+    connection?: pulumi.Input<ConnectionArgs>;
+  },
+  opts?: LookupOptions,
+): pulumi.Output<NetworkInfo> {
+  return after(args, opts).apply((a) => getNetwork(a as GetNetworkArgs));
 }
 
 /** {@link listNetworks} taking `Input`s. */
@@ -59,8 +78,9 @@ export function listNetworksOutput(
     filters?: pulumi.Input<NetworkFilters>;
     connection?: pulumi.Input<ConnectionArgs>;
   } = {},
+  opts?: LookupOptions,
 ): pulumi.Output<NetworkInfo[]> {
-  return pulumi.output(args).apply((a) => listNetworks(a as ListNetworksArgs));
+  return after(args, opts).apply((a) => listNetworks(a as ListNetworksArgs));
 }
 
 /** A swarm as {@link getSwarm} reports it. */
@@ -94,6 +114,9 @@ export async function getSwarm(args: GetSwarmArgs = {}): Promise<SwarmLookup> {
 }
 
 /** {@link getSwarm} taking `Input`s; the result is secret, since it carries the join tokens. */
-export function getSwarmOutput(args: { connection?: pulumi.Input<ConnectionArgs> } = {}): pulumi.Output<SwarmLookup> {
-  return pulumi.secret(pulumi.output(args).apply((a) => getSwarm(a as GetSwarmArgs)));
+export function getSwarmOutput(
+  args: { connection?: pulumi.Input<ConnectionArgs> } = {},
+  opts?: LookupOptions,
+): pulumi.Output<SwarmLookup> {
+  return pulumi.secret(after(args, opts).apply((a) => getSwarm(a as GetSwarmArgs)));
 }

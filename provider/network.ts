@@ -93,6 +93,17 @@ export abstract class DockerNetworkingResource extends pulumi.dynamic.Resource {
   }
 }
 
+/** Each network resource's declared connection, for the attachments that default to it. */
+const declaredConnections = new WeakMap<NetworkResource, pulumi.Output<Connection> | undefined>();
+
+/**
+ * The connection `net` was declared with, or undefined when it was left out: not the output,
+ * which is unknown while the network is being replaced and would show as a planned change.
+ */
+export function declaredConnection(net: NetworkResource): pulumi.Output<Connection> | undefined {
+  return declaredConnections.get(net);
+}
+
 /** A Docker network managed by Pulumi. */
 export abstract class NetworkResource extends DockerNetworkingResource {
   /** The engine's network ID. */
@@ -120,12 +131,9 @@ export abstract class NetworkResource extends DockerNetworkingResource {
   declare readonly connection: pulumi.Output<Connection | undefined>;
 
   protected constructor(kind: ProviderKind, name: string, args: NetworkArgs, opts?: pulumi.CustomResourceOptions) {
-    super(
-      kind,
-      name,
-      { ...outputSlots(NETWORK_OUTPUTS), ...args, connection: connectionInput(args.connection), autoNamePrefix: name },
-      opts,
-    );
+    const connection = connectionInput(args.connection);
+    super(kind, name, { ...outputSlots(NETWORK_OUTPUTS), ...args, connection, autoNamePrefix: name }, opts);
+    declaredConnections.set(this, connection);
   }
 }
 

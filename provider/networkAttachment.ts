@@ -1,6 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import {
   connectionInput,
+  declaredConnection,
   DockerNetworkingResource,
   NetworkResource,
   outputSlots,
@@ -80,7 +81,7 @@ export class NetworkAttachment extends DockerNetworkingResource {
         ...args,
         network: net ? net.networkId : args.network,
         networkSubnets: net?.ipamConfigs.apply((cs) => cs.flatMap((c) => (c.subnet ? [c.subnet] : []))),
-        connection: args.connection !== undefined ? connectionInput(args.connection) : net?.connection,
+        connection: args.connection !== undefined ? connectionInput(args.connection) : net && declaredConnection(net),
       },
       opts,
     );

@@ -15,7 +15,7 @@ import { diffNetwork } from "./diff";
 import { Engine } from "./engine";
 import { resolveName } from "./naming";
 import type { Connection, NetworkInfo, NetworkSpec } from "./model";
-import { networkProblems, type CheckFailure } from "./validation";
+import { failedCheck, networkProblems, type CheckFailure } from "./validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
 
@@ -63,7 +63,7 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
   return {
     async check(olds: any, news: any) {
       const failures = [...networkProblems(news), ...d.problems(news)];
-      if (failures.length > 0) return { inputs: news, failures };
+      if (failures.length > 0) return failedCheck(news, failures);
       const { name, autoNamed } = resolveName(olds ?? {}, news);
       const options = { ...news.options, ...d.typedOptions(news) };
       const inputs: any = { name, autoNamed, driver: d.driver };

@@ -22,7 +22,7 @@ import { Engine } from "./engine";
 import type { Connection } from "./model";
 import { sameValue, withoutUndefined } from "./values";
 import { swarmSpecToApi, withSwarmPort, type LocalSwarm, type SwarmNodeInfo } from "./swarmModel";
-import { swarmNodeProblems } from "./validation";
+import { failedCheck, swarmNodeProblems } from "./validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
 
@@ -193,7 +193,7 @@ async function undo(engine: Engine, err: unknown): Promise<never> {
 export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: any, news: any) {
     const failures = swarmNodeProblems(news);
-    if (failures.length > 0) return { inputs: news, failures };
+    if (failures.length > 0) return failedCheck(news, failures);
     const inputs: any = {};
     for (const f of INPUT_FIELDS) if (news[f] !== undefined) inputs[f] = news[f];
     return { inputs };

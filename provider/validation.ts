@@ -8,12 +8,25 @@ import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "./model";
 import { parseDuration } from "./swarmModel";
 import { isUnknown } from "./values";
 
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs are validated here, then typed */
+
 export interface CheckFailure {
   readonly property: string;
   readonly reason: string;
 }
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs are validated here, then typed */
+/**
+ * `check`'s answer when there are failures. The Pulumi CLI prints a failure with a property as
+ * `property P value {V} has a problem: R`, looking V up among the top-level inputs only (a nested
+ * field shows as `{<nil>}`); each reason already names its field, so it goes as the resource's
+ * own problem: `<type> resource '<name>' has a problem: R`.
+ */
+export function failedCheck(
+  inputs: unknown,
+  failures: readonly CheckFailure[],
+): { inputs: any; failures: CheckFailure[] } {
+  return { inputs, failures: failures.map((f) => ({ property: "", reason: f.reason })) };
+}
 
 const known = (v: unknown): boolean => v !== undefined && v !== null && !isUnknown(v);
 
