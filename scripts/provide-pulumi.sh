@@ -1,65 +1,56 @@
 #!/usr/bin/env bash
-# Provides the Pulumi CLI and the dynamic-provider plugin shim (pulumi-resource-pulumi-nodejs).
-# Uses the CLI on PATH when present; otherwise builds it with Go from the Go module proxy
-# (nothing is downloaded from anywhere else) and caches the binary.
+# Provides a complete Pulumi installation for Node.js programs, as a user has it: the `pulumi`
+# CLI, its Node.js language host (`pulumi-language-nodejs`, which runs a project's program file
+# under `pulumi up`) and the dynamic-provider plugin (`pulumi-resource-pulumi-nodejs`). Whatever
+# is not on PATH already is built with Go from the Go module proxy (nothing is downloaded from
+# anywhere else) and cached; prints the directory to put first on PATH:
 #
 #   PATH="$(scripts/provide-pulumi.sh):$PATH"
 #
-# The Node.js language host (module github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3)
-# is refused by the module proxy here (403 at every tag, commit and pseudo-version tried), so this
-# project runs its programs with the Automation API's inline mode, in which the Node.js process
-# serves the language runtime to the CLI itself; no language host binary is needed.
+# The CLI is built from github.com/pulumi/pulumi/pkg/v3 at PULUMI_VERSION. The current language
+# host module (github.com/pulumi/pulumi/sdk/nodejs/cmd/pulumi-language-nodejs/v3) is refused by
+# the module proxy (403 at every version), but SDK releases up to v3.68.0 carried the language
+# host inside github.com/pulumi/pulumi/sdk/v3, and those are served: it is built from there
+# (PULUMI_LANGUAGE_HOST_SDK). It only starts node on the program runner of the project's own
+# installed @pulumi/pulumi, so how a program loads follows that SDK, as for any user.
 #
-# Environment: PULUMI_VERSION (default v3.252.0), PULUMI_BIN_CACHE (default ~/.cache/pulumi-docker-networking).
+# Environment: PULUMI_VERSION (default v3.252.0), PULUMI_LANGUAGE_HOST_SDK (default v3.68.0),
+# PULUMI_BIN_CACHE (default ~/.cache/pulumi-docker-networking).
 set -euo pipefail
 
 version=${PULUMI_VERSION:-v3.252.0}
+lh_version=${PULUMI_LANGUAGE_HOST_SDK:-v3.68.0}
 cache=${PULUMI_BIN_CACHE:-$HOME/.cache/pulumi-docker-networking}
 bin="$cache/pulumi-$version/bin"
 log() { printf 'provide-pulumi: %s\n' "$*" >&2; }
-
-write_plugin_shim() {
-  # The engine runs dynamic providers through this plugin: node resolves the SDK's
-  # dynamic-provider entry point from the program's directory (its node_modules).
-  cat >"$1/pulumi-resource-pulumi-nodejs" <<'SH'
-#!/bin/sh
-entry=$(node -p "require.resolve('@pulumi/pulumi/cmd/dynamic-provider')" 2>/dev/null) || {
-  echo "pulumi-resource-pulumi-nodejs: @pulumi/pulumi is not installed in $PWD or above: run the program from its project directory" >&2
-  exit 1
-}
-exec node "$entry" "$@"
-SH
-  chmod +x "$1/pulumi-resource-pulumi-nodejs"
-}
-
-if command -v pulumi >/dev/null; then
-  dir=$(dirname "$(command -v pulumi)")
-  if ! command -v pulumi-resource-pulumi-nodejs >/dev/null; then
-    mkdir -p "$bin" && write_plugin_shim "$bin" && dir="$dir:$bin"
-  fi
-  log "using pulumi on PATH ($(pulumi version))"
-  echo "$dir"
-  exit 0
-fi
-
-if [ -x "$bin/pulumi" ]; then
-  log "using cached $bin ($("$bin/pulumi" version))"
-  write_plugin_shim "$bin"
-  echo "$bin"
-  exit 0
-fi
-
-command -v go >/dev/null || { log "no pulumi on PATH and no Go toolchain to build it"; exit 1; }
-log "building pulumi $version with Go (the first build takes minutes)"
-start=$(date +%s)
-work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+have() { command -v "$1" >/dev/null || [ -x "$bin/$1" ]; }
 mkdir -p "$bin"
-cd "$work"
-# pkg/v3 and sdk/v3 replace each other by relative path, which only applies in their own repo:
-# this wrapper module pins both to the release.
-cat >go.mod <<MOD
-module pulumi-build
+
+# Builds package $2 into $bin/$3 inside a throwaway wrapper module whose go.mod is $1 (replaces
+# in a dependency's own go.mod do not apply to its users, so the wrapper repeats them); the
+# remaining arguments are the module versions to `go get`. LDFLAGS may add link flags.
+go_build() {
+  local gomod=$1 pkg=$2 out=$3
+  shift 3
+  command -v go >/dev/null || { log "$out is missing and there is no Go toolchain to build it"; exit 1; }
+  log "building $out with Go from $* (the first build takes minutes)"
+  local start work
+  start=$(date +%s)
+  work=$(mktemp -d)
+  (
+    trap 'rm -rf "$work"' EXIT
+    cd "$work"
+    printf '%s\n' "$gomod" >go.mod
+    printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >tools.go
+    export GOFLAGS=-mod=mod
+    go get "$@" >&2
+    go build -trimpath -ldflags "-s -w ${LDFLAGS:-}" -o "$bin/$out" "$pkg" >&2
+  )
+  log "built $out in $(($(date +%s) - start))s"
+}
+
+if ! have pulumi; then
+  LDFLAGS="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" go_build "module pulumi-build
 
 go 1.25
 
@@ -67,19 +58,34 @@ replace (
 	github.com/pulumi/pulumi/pkg/v3 => github.com/pulumi/pulumi/pkg/v3 $version
 	github.com/pulumi/pulumi/sdk/v3 => github.com/pulumi/pulumi/sdk/v3 $version
 	github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
-)
-MOD
-cat >tools.go <<'GO'
-//go:build tools
+)" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi pulumi \
+    "github.com/pulumi/pulumi/pkg/v3@$version" "github.com/pulumi/pulumi/sdk/v3@$version"
+fi
 
-package tools
+if ! have pulumi-language-nodejs; then
+  # sdk/v3's own go.mod of that era pins golang.org/x/text by a replace.
+  go_build "module language-host-build
 
-import _ "github.com/pulumi/pulumi/pkg/v3/cmd/pulumi"
-GO
-export GOFLAGS=-mod=mod
-go get "github.com/pulumi/pulumi/pkg/v3@$version" "github.com/pulumi/pulumi/sdk/v3@$version" >&2
-ldflags="-s -w -X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version"
-go build -trimpath -ldflags "$ldflags" -o "$bin/pulumi" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi >&2
-write_plugin_shim "$bin"
-log "built in $(( $(date +%s) - start ))s: $("$bin/pulumi" version)"
+go 1.21
+
+replace golang.org/x/text => golang.org/x/text v0.3.6" \
+    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs pulumi-language-nodejs \
+    "github.com/pulumi/pulumi/sdk/v3@$lh_version"
+fi
+
+if ! command -v pulumi-resource-pulumi-nodejs >/dev/null; then
+  # The engine runs dynamic providers through this plugin: node resolves the SDK's
+  # dynamic-provider entry point from the program's directory (its node_modules).
+  cat >"$bin/pulumi-resource-pulumi-nodejs" <<'SH'
+#!/bin/sh
+entry=$(node -p "require.resolve('@pulumi/pulumi/cmd/dynamic-provider')" 2>/dev/null) || {
+  echo "pulumi-resource-pulumi-nodejs: @pulumi/pulumi is not installed in $PWD or above: run the program from its project directory" >&2
+  exit 1
+}
+exec node "$entry" "$@"
+SH
+  chmod +x "$bin/pulumi-resource-pulumi-nodejs"
+fi
+
+log "pulumi $(PATH="$bin:$PATH" pulumi version), language host $(PATH="$bin:$PATH" command -v pulumi-language-nodejs)"
 echo "$bin"

@@ -1,30 +1,50 @@
 #!/usr/bin/env bash
-# The main job: deploy (`up`) or tear down (`destroy`) the quickstart stack against the local
-# Docker engine, with the real Pulumi CLI on a local file backend (no Pulumi account).
-#   npm run quickstart           # up: starts two demo containers, plugs them in, prints outputs
-#   npm run quickstart:destroy   # destroy, then removes the demo containers
-# Engine: DOCKER_HOST, else /var/run/docker.sock; with neither answering, as root with dockerd
-# installed, a local engine is started for the quickstart (and stopped by destroy).
+# The main job: `pulumi up` (or `pulumi destroy`) of the quickstart stack, the root Pulumi.yaml
+# (program examples/quickstart/index.ts), against the local Docker engine, with the Pulumi CLI and
+# its Node.js language host, as a user runs any Pulumi project:
+#   npm run quickstart           # provision what is missing, start two demo containers, pulumi up
+#   npm run quickstart:destroy   # pulumi destroy, then remove the demo containers
+# On a fresh Debian machine as root it provisions everything: docker.io and busybox-static from
+# apt, Node.js 24 (scripts/provide-node.sh), the Pulumi CLI and language host
+# (scripts/provide-pulumi.sh). The engine is DOCKER_HOST, else /var/run/docker.sock; with neither
+# answering, a local engine is started for the quickstart (and stopped by destroy).
+# The stack `dev` lives in .pulumi-state/ (a local file backend) and its secrets use the
+# passphrase "quickstart", whatever backend or passphrase the environment names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 cmd=${1:?usage: quickstart.sh up|destroy}
 own=/run/pdn-quickstart
 image=pdn-quickstart-busybox:1
-demo=(qs-web qs-db)
+demo=(qs-web qs-db) # as in Pulumi.dev.yaml
+say() { printf 'quickstart: %s\n' "$*" >&2; }
+
+missing=()
+command -v dockerd >/dev/null || [ -n "${DOCKER_HOST:-}" ] || missing+=(docker.io)
+[ -x /bin/busybox ] || missing+=(busybox-static)
+if [ ${#missing[@]} -gt 0 ]; then
+  if [ "$(id -u)" != 0 ] || ! command -v apt-get >/dev/null; then
+    say "missing ${missing[*]}: install them (Debian: apt-get install ${missing[*]}) or run this as root on Debian"
+    exit 1
+  fi
+  say "installing ${missing[*]} from apt"
+  DEBIAN_FRONTEND=noninteractive apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
 
 PATH="$(bash scripts/provide-node.sh):$PATH"
 PATH="$(bash scripts/provide-pulumi.sh):$PATH"
 export PATH
 [ -d node_modules ] || npm ci --no-audit --no-fund --loglevel=error
 npm run --silent build
-# The serialized provider loads the library by package name from the program's directory.
+# The program and the provider plugin load the library by package name from this directory,
+# as from a project that installed it.
 [ -e node_modules/pulumi-docker-networking ] || ln -s .. node_modules/pulumi-docker-networking
 
 answers() { docker ${1:+-H "$1"} version >/dev/null 2>&1; }
 if [ -z "${DOCKER_HOST:-}" ] && ! answers unix:///var/run/docker.sock; then
   export DOCKER_HOST=unix://$own/docker.sock
   if [ "$cmd" = up ] && ! answers "$DOCKER_HOST"; then
-    command -v dockerd >/dev/null || { echo "no Docker engine: install docker.io or set DOCKER_HOST" >&2; exit 1; }
+    say "no Docker engine answers: starting one (log: $own/dockerd.log)"
     mkdir -p $own
     nohup dockerd --data-root=/var/lib/pdn-quickstart --exec-root=$own/exec --pidfile=$own/docker.pid \
       --host="$DOCKER_HOST" --bip=10.251.0.1/24 --default-address-pool=base=10.252.0.0/16,size=24 \
@@ -33,6 +53,11 @@ if [ -z "${DOCKER_HOST:-}" ] && ! answers unix:///var/run/docker.sock; then
     answers "$DOCKER_HOST" || { tail $own/dockerd.log >&2; exit 1; }
   fi
 fi
+
+export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state" PULUMI_CONFIG_PASSPHRASE=quickstart PULUMI_SKIP_UPDATE_CHECK=true
+unset PULUMI_CONFIG_PASSPHRASE_FILE
+mkdir -p .pulumi-state
+pulumi stack select --create dev >/dev/null
 
 if [ "$cmd" = up ]; then
   if ! docker image inspect $image >/dev/null 2>&1; then
@@ -43,13 +68,14 @@ if [ "$cmd" = up ]; then
   for c in "${demo[@]}"; do
     docker inspect "$c" >/dev/null 2>&1 || docker run -d --name "$c" $image sleep 1d >/dev/null
   done
-  npx ts-node scripts/quickstart.ts up "${demo[@]}"
+  pulumi up --yes --stack dev
   echo
-  echo "Try: docker exec qs-web ping -c1 svc-1   # qs-db by its alias on the new network"
+  echo "+ docker exec qs-web ping -c1 svc-1   # qs-db, by its alias on the new network"
+  docker exec qs-web ping -c1 -W2 svc-1
 else
-  npx ts-node scripts/quickstart.ts destroy
+  pulumi destroy --yes --stack dev
   docker rm -f "${demo[@]}" >/dev/null 2>&1 || true
   if [ "${DOCKER_HOST:-}" = "unix://$own/docker.sock" ] && [ -f $own/docker.pid ]; then
-    kill "$(cat $own/docker.pid)" && echo "stopped the quickstart's local engine"
+    kill "$(cat $own/docker.pid)" && say "stopped the quickstart's local engine"
   fi
 fi

@@ -22,37 +22,33 @@ interface AttachConfig {
   readonly alias: string;
 }
 
-export default async function swarm(): Promise<Record<string, unknown>> {
-  const config = new pulumi.Config();
-  const sshKey = config.getSecret("sshKey");
-  const hosts = config.requireObject<HostConfig[]>("hosts").map((h) => ({
-    connection: { host: h.host, keyMaterial: h.host.startsWith("ssh://") ? sshKey : undefined },
-    advertiseAddr: h.advertiseAddr,
-  }));
+const config = new pulumi.Config();
+const sshKey = config.getSecret("sshKey");
+const hosts = config.requireObject<HostConfig[]>("hosts").map((h) => ({
+  connection: { host: h.host, keyMaterial: h.host.startsWith("ssh://") ? sshKey : undefined },
+  advertiseAddr: h.advertiseAddr,
+}));
 
-  const cluster = new SwarmCluster("swarm", { hosts, managers: config.getNumber("managers") ?? 1 });
-  const mesh = new OverlayNetwork(
-    "mesh",
-    { attachable: true, connection: hosts[0].connection },
-    // The network needs the swarm; destroy then removes it before the swarm ends.
-    { dependsOn: [cluster] },
-  );
-  const attachments = (config.getObject<AttachConfig[]>("attach") ?? []).map(
-    (a) =>
-      new NetworkAttachment(`${a.container}-on-mesh`, {
-        network: mesh,
-        container: a.container,
-        aliases: [a.alias],
-        connection: hosts[a.host].connection,
-      }),
-  );
+const cluster = new SwarmCluster("swarm", { hosts, managers: config.getNumber("managers") ?? 1 });
+const mesh = new OverlayNetwork(
+  "mesh",
+  { attachable: true, connection: hosts[0].connection },
+  // The network needs the swarm; destroy then removes it before the swarm ends.
+  { dependsOn: [cluster] },
+);
+const attachments = (config.getObject<AttachConfig[]>("attach") ?? []).map(
+  (a) =>
+    new NetworkAttachment(`${a.container}-on-mesh`, {
+      network: mesh,
+      container: a.container,
+      aliases: [a.alias],
+      connection: hosts[a.host].connection,
+    }),
+);
 
-  return {
-    clusterId: cluster.clusterId,
-    managerAddress: cluster.managerAddress,
-    workerToken: cluster.workerToken,
-    nodes: cluster.nodes.map((n) => ({ hostname: n.hostname, role: n.role })),
-    mesh: mesh.name,
-    addresses: attachments.map((a) => a.ipv4Address),
-  };
-}
+export const clusterId = cluster.clusterId;
+export const managerAddress = cluster.managerAddress;
+export const workerToken = cluster.workerToken;
+export const nodes = cluster.nodes.map((n) => ({ hostname: n.hostname, role: n.role }));
+export const meshName = mesh.name;
+export const addresses = attachments.map((a) => a.ipv4Address);

@@ -14,31 +14,27 @@ import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
 import { BridgeNetwork, NetworkAttachment } from "pulumi-docker-networking";
 
-export default async function withPulumiDocker(): Promise<Record<string, unknown>> {
-  const image = new pulumi.Config().get("image") ?? "busybox:1.36";
+const image = new pulumi.Config().get("image") ?? "busybox:1.36";
 
-  const backend = new BridgeNetwork("backend", {
-    ipamConfigs: [{ subnet: "10.250.20.0/24", gateway: "10.250.20.1" }],
-    labels: { "com.example.tier": "backend" },
-  });
+const backend = new BridgeNetwork("backend", {
+  ipamConfigs: [{ subnet: "10.250.20.0/24", gateway: "10.250.20.1" }],
+  labels: { "com.example.tier": "backend" },
+});
 
-  const api = new docker.Container("api", {
-    image,
-    command: ["sleep", "infinity"],
-    networksAdvanced: [{ name: backend.name, aliases: ["api"] }],
-  });
+const api = new docker.Container("api", {
+  image,
+  command: ["sleep", "infinity"],
+  networksAdvanced: [{ name: backend.name, aliases: ["api"] }],
+});
 
-  const worker = new docker.Container("worker", { image, command: ["sleep", "infinity"] });
-  const workerOnBackend = new NetworkAttachment("worker-on-backend", {
-    network: backend,
-    container: worker.name,
-    aliases: ["worker"],
-    ipv4Address: "10.250.20.50",
-  });
+const worker = new docker.Container("worker", { image, command: ["sleep", "infinity"] });
+const workerOnBackend = new NetworkAttachment("worker-on-backend", {
+  network: backend,
+  container: worker.name,
+  aliases: ["worker"],
+  ipv4Address: "10.250.20.50",
+});
 
-  return {
-    network: backend.name,
-    api: api.name,
-    workerAddress: workerOnBackend.ipv4Address,
-  };
-}
+export const network = backend.name;
+export const apiName = api.name;
+export const workerAddress = workerOnBackend.ipv4Address;

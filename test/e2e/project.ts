@@ -1,9 +1,12 @@
 /**
  * A Pulumi project as a user has it: the library `npm pack`ed and installed from the tarball
- * into a fresh directory with @pulumi/pulumi, driven by the real Pulumi CLI through the
- * Automation API (local file backend, passphrase secrets). Programs are inline: the CLI's
- * Node.js language host cannot be built here (see scripts/provide-pulumi.sh), so this process
- * serves the language runtime, loading the library and the SDK from the project's node_modules.
+ * into a fresh directory with @pulumi/pulumi, on a local file backend with passphrase secrets.
+ * Two ways to drive it with the real Pulumi CLI:
+ * - {@link cliProject}: the `pulumi` command itself, whose Node.js language host runs the
+ *   project's program file, exactly as for a user (the examples, and edits to a program);
+ * - {@link makeUserProject}: the Automation API with inline programs, where this process serves
+ *   the language runtime (many steps against one stack, outputs as values), loading the library
+ *   and the SDK from the project's node_modules.
  */
 import { execFileSync, spawnSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -18,8 +21,13 @@ const repo = path.resolve(__dirname, "../..");
 export function cliUnavailable(): string | undefined {
   const r = spawnSync("pulumi", ["version"], { encoding: "utf8" });
   if (r.status !== 0) return 'the Pulumi CLI is not on PATH (PATH="$(scripts/provide-pulumi.sh):$PATH" provides it)';
-  if (spawnSync("sh", ["-c", "command -v pulumi-resource-pulumi-nodejs"]).status !== 0) {
-    return "pulumi-resource-pulumi-nodejs (the dynamic-provider plugin) is not on PATH (scripts/provide-pulumi.sh provides it)";
+  for (const [cmd, what] of [
+    ["pulumi-language-nodejs", "the Node.js language host"],
+    ["pulumi-resource-pulumi-nodejs", "the dynamic-provider plugin"],
+  ]) {
+    if (spawnSync("sh", ["-c", `command -v ${cmd}`]).status !== 0) {
+      return `${cmd} (${what}) is not on PATH (scripts/provide-pulumi.sh provides it)`;
+    }
   }
   return undefined;
 }
@@ -43,28 +51,47 @@ export interface UserProject {
   remove(): void;
 }
 
-export function makeUserProject(): UserProject {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-e2e-"));
-  const tarball = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: repo, encoding: "utf8" })
-    .trim()
-    .split("\n")
-    .pop()!;
+/** The library packed once per run, as npm would publish it: the tarball's path. */
+let tarball: string | undefined;
+function packedLibrary(): string {
+  if (!tarball) {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-pack-"));
+    process.on("exit", () => fs.rmSync(dir, { recursive: true, force: true }));
+    const file = execFileSync("npm", ["pack", "--silent", "--pack-destination", dir], { cwd: repo, encoding: "utf8" })
+      .trim()
+      .split("\n")
+      .pop()!;
+    tarball = path.join(dir, file);
+  }
+  return tarball;
+}
+
+/**
+ * Installs a user's project in `dir`: its package.json (or a minimal one) with this library from
+ * the packed tarball and the SDK version this repo uses, so npm finds both in its cache.
+ */
+function installUserProject(dir: string): void {
+  const file = path.join(dir, "package.json");
+  const pkg = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) : { name: "pdn-e2e-user", private: true };
   const sdkVersion = JSON.parse(
     fs.readFileSync(path.join(repo, "node_modules/@pulumi/pulumi/package.json"), "utf8"),
   ).version;
-  fs.writeFileSync(
-    path.join(dir, "package.json"),
-    JSON.stringify({
-      name: "pdn-e2e-user",
-      private: true,
-      dependencies: { "@pulumi/pulumi": sdkVersion, "pulumi-docker-networking": `file:./${tarball}` },
-    }),
-  );
+  pkg.dependencies = {
+    ...pkg.dependencies,
+    "@pulumi/pulumi": sdkVersion,
+    "pulumi-docker-networking": `file:${packedLibrary()}`,
+  };
+  fs.writeFileSync(file, JSON.stringify(pkg, null, 2));
   execFileSync("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--loglevel=error"], {
     cwd: dir,
     stdio: "inherit",
   });
   fs.mkdirSync(path.join(dir, "state"));
+}
+
+export function makeUserProject(): UserProject {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-e2e-"));
+  installUserProject(dir);
   // Rooted in the user's project: a plain require from here would resolve the library to this
   // repo (package self-reference) and load a second copy of the SDK.
   const req = createRequire(path.join(dir, "package.json"));
@@ -88,4 +115,65 @@ export function makeUserProject(): UserProject {
       ),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
+}
+
+/** What one `pulumi` command did. */
+export interface CliResult {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A Pulumi project on disk, driven with the `pulumi` command as a user types it. */
+export interface CliProject {
+  readonly dir: string;
+  /** Runs `pulumi ARGS` in the project (`input` on its stdin); fails with the output unless `allowFailure`. */
+  pulumi(args: string[], options?: { allowFailure?: boolean; input?: string }): CliResult;
+  /** Replaces a file of the project (an edit the user makes). */
+  write(file: string, text: string): void;
+  remove(): void;
+}
+
+/**
+ * A project as a user has it: `files` (Pulumi.yaml, index.ts, ...) or a copy of the example
+ * directory `examples/NAME`, with the library installed from its tarball; a stack named `stack`
+ * on a local file backend, selected. The CLI's language host runs the program file.
+ */
+export function cliProject(source: { example: string } | { files: Record<string, string> }, stack: string): CliProject {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-cli-"));
+  if ("example" in source) {
+    const from = path.join(repo, "examples", source.example);
+    for (const f of fs.readdirSync(from)) fs.copyFileSync(path.join(from, f), path.join(dir, f));
+  } else {
+    for (const [f, text] of Object.entries(source.files)) fs.writeFileSync(path.join(dir, f), text);
+  }
+  installUserProject(dir);
+  const env = {
+    ...process.env,
+    PULUMI_BACKEND_URL: `file://${dir}/state`,
+    PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+  };
+  const project: CliProject = {
+    dir,
+    pulumi(args, options = {}) {
+      const r = spawnSync("pulumi", [...args, "--non-interactive", "--color", "never"], {
+        cwd: dir,
+        env,
+        input: options.input ?? "",
+        encoding: "utf8",
+        maxBuffer: 64 << 20,
+        timeout: 300_000,
+      });
+      const result = { status: r.status, stdout: r.stdout ?? "", stderr: r.stderr ?? "" };
+      if (r.status !== 0 && !options.allowFailure) {
+        throw new Error(`pulumi ${args.join(" ")} exited ${r.status ?? r.signal}:\n${result.stdout}\n${result.stderr}`);
+      }
+      return result;
+    },
+    write: (file, text) => fs.writeFileSync(path.join(dir, file), text),
+    remove: () => fs.rmSync(dir, { recursive: true, force: true }),
+  };
+  project.pulumi(["stack", "init", stack]);
+  return project;
 }

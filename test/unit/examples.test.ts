@@ -12,10 +12,11 @@ type Seen = Record<string, { type: string; inputs: any }>;
 
 /**
  * Runs an example program under mocks in which each resource's state is its inputs plus what
- * `outputsOf` says its provider would fill in; resolves to the resources seen and the outputs.
+ * `outputsOf` says its provider would fill in; resolves to the resources seen and the stack
+ * outputs (the module's exports, as the program runner takes them).
  */
 async function runExample(
-  load: () => Promise<{ default: () => Promise<Record<string, unknown>> }>,
+  load: () => Promise<object>,
   outputsOf: (type: string, name: string, inputs: any) => Record<string, unknown>,
 ): Promise<{ seen: Seen; values: any }> {
   const seen: Seen = {};
@@ -31,7 +32,7 @@ async function runExample(
     "stack",
     false,
   );
-  const outputs = (await (await load()).default()) as Record<string, pulumi.Output<unknown>>;
+  const outputs = { ...(await load()) } as Record<string, pulumi.Output<unknown>>;
   const values = await new Promise<any>((resolve) => pulumi.all(outputs).apply(resolve));
   return { seen, values };
 }
@@ -53,7 +54,7 @@ describe("examples under Pulumi mocks", function () {
               ? { ipv4Address: inputs.ipv4Address }
               : {},
     );
-    assert.deepEqual(values, { network: "backend-1a2b3c4", api: "api-c0ffee0", workerAddress: "10.250.20.50" });
+    assert.deepEqual(values, { network: "backend-1a2b3c4", apiName: "api-c0ffee0", workerAddress: "10.250.20.50" });
     assert.equal(seen.api.type, "docker:index/container:Container");
     assert.deepEqual(seen.api.inputs.networksAdvanced, [{ name: "backend-1a2b3c4", aliases: ["api"] }]);
     assert.equal(seen["worker-on-backend"].type, "pulumi-nodejs:dynamic/docker-networking:NetworkAttachment");
