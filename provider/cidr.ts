@@ -113,3 +113,27 @@ export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   if (a.family !== b.family) return false;
   return a.prefix <= b.prefix ? cidrContains(a, b) : cidrContains(b, a);
 }
+
+/** One spelling per address or CIDR value (`FD00:0031::10` and `fd00:31::10` alike); undefined for other text. */
+function canonical(text: string): string | undefined {
+  if (text.includes("/")) {
+    const c = parseCidr(text);
+    return c && !c.hostBitsSet ? `${c.family}:${c.network}/${c.prefix}` : undefined;
+  }
+  const ip = parseIp(text);
+  return ip && `${ip.family}:${ip.value}`;
+}
+
+/** Whether two addresses or CIDRs are the same value in any valid spelling; other values compare as they are. */
+export function sameAddress(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== "string" || typeof b !== "string") return false;
+  const ca = canonical(a);
+  return ca !== undefined && ca === canonical(b);
+}
+
+/** The address family of an address or CIDR, when it is one. */
+export function familyOf(text: unknown): 4 | 6 | undefined {
+  if (typeof text !== "string") return undefined;
+  return (text.includes("/") ? parseCidr(text) : parseIp(text))?.family;
+}

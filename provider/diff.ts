@@ -4,7 +4,9 @@
  * place. `olds` are the resource's outputs in state, `news` the checked inputs; a value the user
  * left out means "whatever the engine chose" and is not a change.
  */
-import type { IpamConfig } from "./model";
+import { cidrsOverlap, familyOf, parseCidr, sameAddress } from "./cidr";
+import { resolveHost } from "./connection";
+import { BRIDGE_OPTION_KEYS, type IpamConfig } from "./model";
 import { parseDuration } from "./swarmModel";
 import { containsUnknown, isUnknown, sameValue } from "./values";
 
@@ -43,31 +45,53 @@ const declaredMap =
     return !sameValue(have, want);
   };
 
+/** Another engine: hosts compare as they resolve (left out is `DOCKER_HOST`, else the local socket). */
 const connectionHost: FieldRule = (o, n) =>
-  containsUnknown(n.connection?.host) || (o.connection?.host ?? "") !== (n.connection?.host ?? "");
+  containsUnknown(n.connection?.host) || resolveHost(o.connection) !== resolveHost(n.connection);
 
 const connectionSecrets: FieldRule = (o, n) =>
   ["caMaterial", "certMaterial", "keyMaterial"].some((k) => !sameValue(o.connection?.[k], n.connection?.[k]));
 
-/** A declared pool matches an observed one when every field it declares is equal. */
+/** Address maps (aux addresses) are equal when they have the same keys and the same address values. */
+function sameAddressMap(a: Record<string, string> = {}, b: Record<string, string> = {}): boolean {
+  const ka = Object.keys(a);
+  return ka.length === Object.keys(b).length && ka.every((k) => k in b && sameAddress(a[k], b[k]));
+}
+
+/** A declared pool matches an observed one when every field it declares is the same value, in any spelling. */
 function poolMatches(declared: IpamConfig, observed: IpamConfig): boolean {
-  return (Object.keys(declared) as (keyof IpamConfig)[]).every(
-    (k) => declared[k] === undefined || sameValue(declared[k], observed[k]),
+  return (
+    (["subnet", "gateway", "ipRange"] as const).every(
+      (k) => declared[k] === undefined || sameAddress(declared[k], observed[k]),
+    ) &&
+    (declared.auxAddresses === undefined || sameAddressMap(declared.auxAddresses, observed.auxAddresses))
   );
 }
 
-/** Pools left out are the engine's to choose; declared pools must each match one observed pool. */
+/**
+ * Pools left out are the engine's to choose; declared pools must each match one observed pool.
+ * An observed pool no declaration matches is a change, except an IPv4 pool beside IPv6-only
+ * declarations: Engine 20.10 adds one to such a network on its own.
+ */
 const ipamConfigs: FieldRule = (o, n) => {
   if (containsUnknown(n.ipamConfigs)) return true;
   const declared: IpamConfig[] = n.ipamConfigs ?? [];
   if (declared.length === 0) return false;
   const observed: IpamConfig[] = [...(o.ipamConfigs ?? [])];
-  if (declared.length !== observed.length) return true;
-  return !declared.every((d) => {
+  for (const d of declared) {
     const i = observed.findIndex((x) => poolMatches(d, x));
-    return i >= 0 && observed.splice(i, 1).length === 1;
-  });
+    if (i < 0) return true;
+    observed.splice(i, 1);
+  }
+  const declaresIpv4 = declared.some((d) => familyOf(d.subnet) === 4);
+  return observed.some((x) => declaresIpv4 || familyOf(x.subnet) !== 4);
 };
+
+/** Compares a declared address by value (`fd00:0031::10` is `fd00:31::10`); left out, the engine's choice stands. */
+const declaredAddress =
+  (field: string): FieldRule =>
+  (o, n) =>
+    n[field] !== undefined && (isUnknown(n[field]) || !sameAddress(o[field], n[field]));
 
 /** Whether a reference (name, full ID or ID prefix) the user gave denotes the object in state. */
 export function refersTo(ref: unknown, id: string | undefined, name: string | undefined): boolean {
@@ -116,6 +140,8 @@ const NETWORK_REPLACE_RULES: Record<string, FieldRule> = {
   internal: plain("internal", false),
   attachable: plain("attachable", false),
   ingress: plain("ingress", false),
+  // An overlay declared on a swarm (`swarm`): a new swarm needs a new network.
+  clusterId: declared("clusterId"),
   labels: declaredMap("labels"),
   options: declaredMap("options", ENGINE_OPTION_KEYS),
   connection: connectionHost,
@@ -127,18 +153,33 @@ const UPDATE_RULES: Record<string, FieldRule> = {
   adopt: plain("adopt", false),
 };
 
+/**
+ * Whether the new network cannot exist beside the old one, so a replacement must delete first:
+ * the engine keeps names, address pools, bridge interface names and the ingress network unique.
+ * Unknown values count as clashes.
+ */
+function clashes(o: any, n: any): boolean {
+  if (n.name === o.name || isUnknown(n.name)) return true;
+  if (n.ingress && o.ingress) return true;
+  const bridge = BRIDGE_OPTION_KEYS.bridgeName;
+  if (n.options?.[bridge] !== undefined && n.options[bridge] === o.options?.[bridge]) return true;
+  if (containsUnknown(n.ipamConfigs)) return true;
+  const cidrs = (pools: IpamConfig[] = []) => pools.flatMap((p) => parseCidr(p.subnet ?? "") ?? []);
+  const old = cidrs(o.ipamConfigs);
+  return cidrs(n.ipamConfigs).some((c) => old.some((x) => cidrsOverlap(c, x)));
+}
+
 /** Diff of a network (bridge or overlay). */
 export function diffNetwork(olds: any, news: any): DiffResult {
-  // Names are unique per engine: a replacement that keeps the name must delete first.
-  return evaluate(olds, news, NETWORK_REPLACE_RULES, UPDATE_RULES, () => !news.autoNamed);
+  return evaluate(olds, news, NETWORK_REPLACE_RULES, UPDATE_RULES, () => clashes(olds, news));
 }
 
 const ATTACHMENT_REPLACE_RULES: Record<string, FieldRule> = {
   network: reference("network", "networkId", "networkName"),
   container: reference("container", "containerId", "containerName"),
   aliases: plain("aliases", []),
-  ipv4Address: declared("ipv4Address"),
-  ipv6Address: declared("ipv6Address"),
+  ipv4Address: declaredAddress("ipv4Address"),
+  ipv6Address: declaredAddress("ipv6Address"),
   linkLocalIps: plain("linkLocalIps", []),
   driverOptions: plain("driverOptions", {}),
   connection: connectionHost,
@@ -182,9 +223,10 @@ const SWARM_NODE_REPLACE_RULES: Record<string, FieldRule> = {
   advertiseAddr: plain("advertiseAddr"),
   listenAddr: plain("listenAddr"),
   dataPathAddr: plain("dataPathAddr"),
-  dataPathPort: plain("dataPathPort"),
-  defaultAddrPool: plain("defaultAddrPool"),
-  subnetSize: plain("subnetSize"),
+  // Left out, the swarm's defaults stand (the outputs say which are in force).
+  dataPathPort: declared("dataPathPort"),
+  defaultAddrPool: declared("defaultAddrPool"),
+  subnetSize: declared("subnetSize"),
   connection: connectionHost,
 };
 

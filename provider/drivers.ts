@@ -32,7 +32,7 @@ export const overlayDriver: NetworkDriver = {
     // `--opt encrypted` is a flag: the option is present with an empty value, or absent.
     return { ...typedOptions(inputs, valued), ...(inputs.encrypted === true ? { [encrypted]: "" } : {}) };
   },
-  extraFields: ["ingress"],
+  extraFields: ["ingress", "clusterId"],
   async precondition(engine, spec) {
     const swarm = await engine.localSwarm();
     if (!swarm.isManager) {
@@ -41,5 +41,12 @@ export const overlayDriver: NetworkDriver = {
           "Overlay networks are created on a manager: create a SwarmNode for this engine first (or point connection at a manager) and order the network after it with dependsOn",
       );
     }
+    const declared = (spec as { clusterId?: string }).clusterId;
+    if (declared !== undefined && declared !== swarm.clusterId) {
+      throw new Error(
+        `OverlayNetwork "${spec.name}": the engine at ${engine.host} is a manager of swarm ${swarm.clusterId}, not of swarm ${declared} given by swarm: point connection at one of that swarm's managers`,
+      );
+    }
+    return { clusterId: swarm.clusterId };
   },
 };

@@ -92,12 +92,44 @@ export class Engine {
     }
   }
 
-  inspectNetwork(ref: string): Promise<NetworkInfo | undefined> {
-    return this.call(
-      `docker network inspect ${ref}`,
-      async () => networkFromApi(await this.docker.getNetwork(ref).inspect()),
-      { value: undefined },
+  /** `GET /networks/{ref}`: dockerode puts the reference into the path unescaped, so names with `#`, `%`, `?` broke. */
+  private networkJson(ref: string): Promise<any> {
+    return new Promise((resolve, reject) =>
+      this.docker.modem.dial(
+        {
+          path: `/networks/${encodeURIComponent(ref)}?`,
+          method: "GET",
+          statusCodes: { 200: true, 404: "no such network", 500: "server error" },
+        },
+        (err: any, data: any) => (err ? reject(err) : resolve(data)),
+      ),
     );
+  }
+
+  inspectNetwork(ref: string): Promise<NetworkInfo | undefined> {
+    return this.call(`docker network inspect ${ref}`, async () => networkFromApi(await this.networkJson(ref)), {
+      value: undefined,
+    });
+  }
+
+  /**
+   * The network a reference means, as a user of the docker CLI expects: the network of exactly that
+   * name (unless `by` is "ID"), else of that full ID, else the one whose ID starts with it. (The engine's own lookup lets
+   * an ID prefix win over a name.) A full ID is inspected directly; anything else is matched
+   * against the list, so any character a name may hold is fine.
+   */
+  async findNetwork(ref: string, by: "name or ID" | "ID" = "name or ID"): Promise<NetworkInfo | undefined> {
+    if (/^[0-9a-f]{64}$/.test(ref)) return this.inspectNetwork(ref);
+    const all: any[] = await this.call("docker network ls", () => this.docker.listNetworks());
+    const prefixed = all.filter((n) => ref !== "" && String(n.Id).startsWith(ref));
+    const named = by === "ID" ? undefined : all.find((n) => n.Name === ref);
+    const hit = named ?? (prefixed.length === 1 ? prefixed[0] : undefined);
+    if (!hit && prefixed.length > 1) {
+      throw new Error(
+        `network "${ref}" on ${this.host} is no name, and the start of ${prefixed.length} network IDs: give the name or a longer ID`,
+      );
+    }
+    return hit && this.inspectNetwork(hit.Id);
   }
 
   async createNetwork(spec: NetworkSpec): Promise<NetworkInfo> {

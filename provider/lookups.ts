@@ -26,7 +26,7 @@ function after<T>(args: T, opts: LookupOptions = {}): pulumi.Output<pulumi.Unwra
 
 /** Arguments of {@link getNetwork}: exactly one of `name` and `id`. */
 export interface GetNetworkArgs {
-  /** The network's name (`docker network inspect NAME`). */
+  /** The network's name (`docker network inspect NAME`); as in the CLI, an ID also does, but a name wins. */
   readonly name?: string;
   /** The network's ID or a unique prefix of it. */
   readonly id?: string;
@@ -39,9 +39,8 @@ export async function getNetwork(args: GetNetworkArgs): Promise<NetworkInfo> {
   const ref = args.id ?? args.name;
   if (!ref || (args.id && args.name)) throw new Error("getNetwork: give exactly one of name and id");
   const engine = Engine.connect(args.connection);
-  const info = await engine.inspectNetwork(ref);
-  // Inspect by name also matches ID prefixes; a lookup by name must match the name itself.
-  if (!info || (args.name !== undefined && info.name !== args.name)) {
+  const info = await engine.findNetwork(ref, args.id !== undefined ? "ID" : "name or ID");
+  if (!info) {
     throw new Error(`getNetwork: no network ${args.id ? "with ID" : "named"} "${ref}" on ${engine.host}`);
   }
   return info;

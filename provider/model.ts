@@ -68,10 +68,17 @@ export interface NetworkInfo {
   readonly containers: NetworkContainer[];
 }
 
-/** A container's settings on one network (`docker inspect` → NetworkSettings.Networks[name]). */
+/**
+ * A container's settings on one network (`docker inspect` → NetworkSettings.Networks[name]). A
+ * container that is not running keeps the settings, with no endpoint ID and no addresses (one
+ * never started has no network ID either).
+ */
 export interface EndpointInfo {
   readonly networkId: string;
   readonly endpointId: string;
+  /** Static addresses it was connected with (`--ip`, `--ip6`), as the engine keeps them. */
+  readonly staticIpv4Address: string;
+  readonly staticIpv6Address: string;
   readonly aliases: string[];
   readonly ipv4Address: string;
   readonly ipv6Address: string;
@@ -178,8 +185,10 @@ export function networkCreateRequest(spec: NetworkSpec): any {
 /** Maps one entry of a container's `NetworkSettings.Networks` to the model. */
 export function endpointFromApi(e: any): EndpointInfo {
   return {
-    networkId: e.NetworkID,
-    endpointId: e.EndpointID,
+    networkId: e.NetworkID ?? "",
+    endpointId: e.EndpointID ?? "",
+    staticIpv4Address: e.IPAMConfig?.IPv4Address ?? "",
+    staticIpv6Address: e.IPAMConfig?.IPv6Address ?? "",
     aliases: [...(e.Aliases ?? [])],
     ipv4Address: e.IPAddress ?? "",
     ipv6Address: e.GlobalIPv6Address ?? "",

@@ -93,15 +93,21 @@ export abstract class DockerNetworkingResource extends pulumi.dynamic.Resource {
   }
 }
 
-/** Each network resource's declared connection, for the attachments that default to it. */
-const declaredConnections = new WeakMap<NetworkResource, pulumi.Output<Connection> | undefined>();
+/** The engine each resource of this library was declared on, for the resources that default to it. */
+const declaredConnections = new WeakMap<pulumi.Resource, pulumi.Output<Connection> | undefined>();
 
 /**
- * The connection `net` was declared with, or undefined when it was left out: not the output,
- * which is unknown while the network is being replaced and would show as a planned change.
+ * The connection `resource` was declared with (a swarm's: that of its init node), or undefined
+ * when it was left out. Not the `connection` output, which is unknown while the resource is
+ * being replaced and would show as a planned change of the resources that take it.
  */
-export function declaredConnection(net: NetworkResource): pulumi.Output<Connection> | undefined {
-  return declaredConnections.get(net);
+export function declaredConnection(resource: pulumi.Resource): pulumi.Output<Connection> | undefined {
+  return declaredConnections.get(resource);
+}
+
+/** Records the connection `resource` was declared with; see {@link declaredConnection}. */
+export function declareConnection(resource: pulumi.Resource, connection: pulumi.Output<Connection> | undefined): void {
+  declaredConnections.set(resource, connection);
 }
 
 /** A Docker network managed by Pulumi. */
@@ -133,7 +139,7 @@ export abstract class NetworkResource extends DockerNetworkingResource {
   protected constructor(kind: ProviderKind, name: string, args: NetworkArgs, opts?: pulumi.CustomResourceOptions) {
     const connection = connectionInput(args.connection);
     super(kind, name, { ...outputSlots(NETWORK_OUTPUTS), ...args, connection, autoNamePrefix: name }, opts);
-    declaredConnections.set(this, connection);
+    declareConnection(this, connection);
   }
 }
 

@@ -14,7 +14,9 @@ import type * as pulumi from "@pulumi/pulumi";
 import { diffNetwork } from "./diff";
 import { Engine } from "./engine";
 import { resolveName } from "./naming";
-import type { Connection, NetworkInfo, NetworkSpec } from "./model";
+import { withoutUndefined } from "./values";
+import { sleep, until } from "./wait";
+import type { Connection, NetworkContainer, NetworkInfo, NetworkSpec } from "./model";
 import { failedCheck, networkProblems, type CheckFailure } from "./validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
@@ -30,8 +32,8 @@ export interface NetworkDriver {
   typedOptions(inputs: any): Record<string, string>;
   /** Fields of the checked inputs that only the driver knows. */
   readonly extraFields: readonly string[];
-  /** Refuses to create where the driver cannot work (an overlay needs a swarm manager). */
-  precondition?(engine: Engine, spec: NetworkSpec): Promise<void>;
+  /** Refuses to create where the driver cannot work (an overlay needs a swarm manager); resolves to extra outputs. */
+  precondition?(engine: Engine, spec: NetworkSpec): Promise<Record<string, unknown>>;
 }
 
 const SHARED_FIELDS = [
@@ -53,10 +55,59 @@ function outputsOf(inputs: any, info: NetworkInfo, adopted: boolean): any {
   return { ...inputs, ...observed, networkId: id, adopted };
 }
 
-function listContainers(info: NetworkInfo): string {
-  return info.containers
+function listContainers(containers: NetworkContainer[]): string {
+  return containers
     .map((c) => `${c.name} (${c.ipv4Address || c.ipv6Address || c.containerId.slice(0, 12)})`)
     .join(", ");
+}
+
+/** How long a new swarm-scoped network may take to show its settings on the manager. */
+const SETTLE_MS = 10_000;
+
+/**
+ * The new network as the engine will go on reporting it. A swarm-scoped network reads back
+ * incomplete for a moment after create (no driver, pools or options), which would plan a
+ * replacement on the next preview: read again (bounded) until it matches the declaration.
+ */
+async function settled(engine: Engine, first: NetworkInfo, inputs: any): Promise<NetworkInfo> {
+  const complete = (i: NetworkInfo | undefined): boolean =>
+    !!i && i.driver !== "" && !diffNetwork(outputsOf(inputs, i, false), inputs).changes;
+  if (complete(first)) return first;
+  const info = await until(SETTLE_MS, async () => {
+    const now = await engine.inspectNetwork(first.id);
+    return now && complete(now) ? now : undefined;
+  });
+  return info ?? first;
+}
+
+/** How long a network's last endpoints may take to go (the engine removes them asynchronously). */
+const ENDPOINTS_GONE_MS = 15_000;
+
+/**
+ * `docker network rm`, waiting (bounded) for what the engine does asynchronously: removing
+ * endpoints (an overlay's load balancer, a container disconnected a moment ago) before, and a
+ * swarm-scoped network's local copy after, so that a replacement with the same name or pool can
+ * follow at once.
+ */
+async function removeOnceFree(engine: Engine, { id, scope }: NetworkInfo): Promise<void> {
+  const end = Date.now() + ENDPOINTS_GONE_MS;
+  for (;;) {
+    try {
+      await engine.removeNetwork(id);
+      break;
+    } catch (err) {
+      if (!/active endpoints/i.test(String((err as Error).message)) || Date.now() > end) throw err;
+    }
+    await sleep(250);
+  }
+  if (scope !== "swarm") return;
+  const gone = await until(Math.max(end - Date.now(), 1000), async () =>
+    (await engine.inspectNetwork(id)) ? undefined : true,
+  );
+  if (!gone)
+    throw new Error(
+      `docker network rm ${id} on ${engine.host}: the network is still listed after ${ENDPOINTS_GONE_MS / 1000} s`,
+    );
 }
 
 export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvider {
@@ -81,8 +132,8 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
       // check resolved the name and set the driver: the checked inputs are the spec.
       const spec: NetworkSpec = inputs;
       if (inputs.adopt) {
-        const existing = await engine.inspectNetwork(spec.name);
-        // Inspect also matches ID prefixes; only a network of that name is adopted.
+        const existing = await engine.findNetwork(spec.name);
+        // A reference also matches IDs; only a network of that name is adopted.
         if (existing?.name === spec.name) {
           const outs = outputsOf(inputs, existing, true);
           const differs = diffNetwork(outs, inputs).replaces;
@@ -94,9 +145,9 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
           return { id: existing.id, outs };
         }
       }
-      await d.precondition?.(engine, spec);
-      const info = await engine.createNetwork(spec);
-      return { id: info.id, outs: outputsOf(inputs, info, false) };
+      const extra = await d.precondition?.(engine, spec);
+      const info = await settled(engine, await engine.createNetwork(spec), inputs);
+      return { id: info.id, outs: { ...outputsOf(inputs, info, false), ...extra } };
     },
 
     async read(id: string, props: any) {
@@ -107,25 +158,26 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
     },
 
     async update(_id: string, olds: any, news: any) {
-      return {
-        outs: { ...olds, connection: news.connection, disconnectOnDelete: news.disconnectOnDelete, adopt: news.adopt },
-      };
+      const { connection, disconnectOnDelete, adopt } = news;
+      return { outs: withoutUndefined({ ...olds, connection, disconnectOnDelete, adopt }) };
     },
 
     async delete(id: string, props: any) {
       const engine = Engine.connect(props.connection as Connection | undefined);
       const info = await engine.inspectNetwork(id);
       if (!info) return;
-      if (info.containers.length > 0) {
+      // The swarm's load-balancer endpoint (lb-<network>) is the engine's own and goes with the network.
+      const users = info.containers.filter((c) => !c.containerId.startsWith("lb-"));
+      if (users.length > 0) {
         if (!props.disconnectOnDelete) {
           throw new Error(
-            `${d.kind} "${info.name}" on ${engine.host} is still used by ${info.containers.length} container(s): ${listContainers(info)}. ` +
+            `${d.kind} "${info.name}" on ${engine.host} is still used by ${users.length} container(s): ${listContainers(users)}. ` +
               `Disconnect them (docker network disconnect ${info.name} <container>) or set disconnectOnDelete: true`,
           );
         }
-        for (const c of info.containers) await engine.disconnect(id, c.containerId, true);
+        for (const c of users) await engine.disconnect(id, c.containerId, true);
       }
-      await engine.removeNetwork(id);
+      await removeOnceFree(engine, info);
     },
   };
 }

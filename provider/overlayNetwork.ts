@@ -1,15 +1,26 @@
-import type * as pulumi from "@pulumi/pulumi";
-import { NetworkResource, type NetworkArgs } from "./network";
+import * as pulumi from "@pulumi/pulumi";
+import { declaredConnection, NetworkResource, type NetworkArgs } from "./network";
+import type { SwarmCluster } from "./swarmCluster";
+import type { SwarmNode } from "./swarmNode";
 
 /** Arguments of {@link OverlayNetwork}: the shared network settings plus typed overlay options. */
 export interface OverlayNetworkArgs extends NetworkArgs {
+  /**
+   * The swarm the network belongs to. It is then created after the swarm, on its init node's
+   * engine (unless `connection` says otherwise), and re-created when the swarm is replaced by a
+   * new one (an init node replaced), which `dependsOn` alone would not do. @default none: `connection` must be a manager
+   */
+  readonly swarm?: SwarmCluster | SwarmNode;
   /** Encrypt VXLAN traffic between hosts with IPsec (`--opt encrypted`); needs kernel XFRM support. @default false */
   readonly encrypted?: pulumi.Input<boolean>;
   /** The swarm's routing-mesh network; at most one per swarm (`--ingress`). @default false */
   readonly ingress?: pulumi.Input<boolean>;
   /** MTU of the overlay (`--opt com.docker.network.driver.mtu`). @default 1450 */
   readonly mtu?: pulumi.Input<number>;
-  /** VXLAN IDs, one per declared subnet (`--opt com.docker.network.driver.overlay.vxlanid_list`). @default assigned by the swarm */
+  /**
+   * VXLAN IDs, one per declared subnet, or one for the subnet the swarm allocates when none is
+   * declared (`--opt com.docker.network.driver.overlay.vxlanid_list`). @default assigned by the swarm
+   */
   readonly vxlanIds?: pulumi.Input<pulumi.Input<number>[]>;
 }
 
@@ -19,7 +30,21 @@ export interface OverlayNetworkArgs extends NetworkArgs {
  * join it ({@link NetworkAttachment} with that node's connection). A changed setting replaces it.
  */
 export class OverlayNetwork extends NetworkResource {
+  /** The ID of the swarm the network was created in. */
+  declare readonly clusterId: pulumi.Output<string>;
+
   constructor(name: string, args: OverlayNetworkArgs = {}, opts?: pulumi.CustomResourceOptions) {
-    super("OverlayNetwork", name, args, opts);
+    const { swarm, ...rest } = args;
+    super(
+      "OverlayNetwork",
+      name,
+      {
+        ...rest,
+        connection: rest.connection ?? (swarm && declaredConnection(swarm)),
+        // Declared, so that a new swarm (a new cluster ID) replaces the network.
+        clusterId: swarm?.clusterId,
+      } as NetworkArgs,
+      swarm ? pulumi.mergeOptions(opts, { dependsOn: [swarm] }) : opts,
+    );
   }
 }

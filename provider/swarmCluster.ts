@@ -1,5 +1,5 @@
 import * as pulumi from "@pulumi/pulumi";
-import type { ConnectionArgs } from "./network";
+import { declareConnection, declaredConnection, type ConnectionArgs } from "./network";
 import { SwarmNode, type SwarmNodeArgs } from "./swarmNode";
 
 /** One engine of a {@link SwarmCluster}. */
@@ -100,6 +100,8 @@ export class SwarmCluster extends pulumi.ComponentResource {
       if (isManager) lastManager = node;
       this.nodes.push(node);
     });
+    // Resources on this swarm (an OverlayNetwork's `swarm`) default to the init node's engine.
+    declareConnection(this, declaredConnection(init));
     this.clusterId = init.clusterId;
     this.managerAddress = init.managerAddress;
     this.workerToken = init.workerToken;

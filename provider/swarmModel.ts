@@ -159,15 +159,18 @@ export function swarmSpecToApi(declared: SwarmSpec | undefined, current: any = {
   });
 }
 
-/** Maps `GET /swarm` JSON to the model. */
+/** What a swarm uses when init was given no address pools or data port (Engine 20.10 then reports none). */
+export const SWARM_DEFAULTS = { defaultAddrPool: ["10.0.0.0/8"], subnetSize: 24, dataPathPort: 4789 } as const;
+
+/** Maps `GET /swarm` JSON to the model; pool settings as in force, defaults included. */
 export function swarmFromApi(s: any): SwarmInfo {
   return {
     clusterId: s.ID,
     createdAt: s.CreatedAt,
     spec: swarmSpecFromApi(s.Spec),
-    defaultAddrPool: [...(s.DefaultAddrPool ?? [])],
-    subnetSize: s.SubnetSize ?? 0,
-    dataPathPort: s.DataPathPort ?? 0,
+    defaultAddrPool: s.DefaultAddrPool?.length ? [...s.DefaultAddrPool] : [...SWARM_DEFAULTS.defaultAddrPool],
+    subnetSize: s.SubnetSize || SWARM_DEFAULTS.subnetSize,
+    dataPathPort: s.DataPathPort || SWARM_DEFAULTS.dataPathPort,
     workerToken: s.JoinTokens?.Worker ?? "",
     managerToken: s.JoinTokens?.Manager ?? "",
     version: s.Version?.Index ?? 0,

@@ -1,5 +1,12 @@
 import type * as pulumi from "@pulumi/pulumi";
-import { connectionInput, DockerNetworkingResource, outputSlots, secretWhen, type ConnectionArgs } from "./network";
+import {
+  connectionInput,
+  declareConnection,
+  DockerNetworkingResource,
+  outputSlots,
+  secretWhen,
+  type ConnectionArgs,
+} from "./network";
 import type { Connection } from "./model";
 import type { NodeAvailability, NodeRole, SwarmSpec } from "./swarmModel";
 
@@ -83,6 +90,9 @@ const SWARM_NODE_OUTPUTS = [
   "availability",
   "nodeLabels",
   "spec",
+  "defaultAddrPool",
+  "subnetSize",
+  "dataPathPort",
   "workerToken",
   "managerToken",
   "unlockKey",
@@ -104,6 +114,12 @@ export class SwarmNode extends DockerNetworkingResource {
   declare readonly role: pulumi.Output<NodeRole>;
   /** The engine's hostname, as `docker node ls` shows it. */
   declare readonly hostname: pulumi.Output<string>;
+  /** The swarm's address pools for overlay networks, as in force (managers; else as declared). */
+  declare readonly defaultAddrPool: pulumi.Output<string[] | undefined>;
+  /** The prefix length of each overlay network's subnet from those pools, as in force (managers). */
+  declare readonly subnetSize: pulumi.Output<number | undefined>;
+  /** The UDP port of VXLAN data traffic, as in force (managers). */
+  declare readonly dataPathPort: pulumi.Output<number | undefined>;
   /** The address the node is reached at. */
   declare readonly nodeAddress: pulumi.Output<string>;
   /** Managers: the address others join through (`host:2377`). */
@@ -126,6 +142,7 @@ export class SwarmNode extends DockerNetworkingResource {
   declare readonly connection: pulumi.Output<Connection | undefined>;
 
   constructor(name: string, args: SwarmNodeArgs = {}, opts?: pulumi.CustomResourceOptions) {
+    const connection = connectionInput(args.connection);
     super(
       "SwarmNode",
       name,
@@ -133,7 +150,7 @@ export class SwarmNode extends DockerNetworkingResource {
         ...outputSlots(SWARM_NODE_OUTPUTS),
         ...args,
         join: secretWhen(args.join as pulumi.Input<{ token?: string }> | undefined, (j) => !!j.token),
-        connection: connectionInput(args.connection),
+        connection,
         managerConnection: connectionInput(args.managerConnection),
       },
       {
@@ -141,5 +158,6 @@ export class SwarmNode extends DockerNetworkingResource {
         additionalSecretOutputs: [...(opts?.additionalSecretOutputs ?? []), "workerToken", "managerToken", "unlockKey"],
       },
     );
+    declareConnection(this, connection);
   }
 }

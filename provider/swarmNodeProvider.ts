@@ -6,7 +6,8 @@
  * | check     | none: validation                                                                  |
  * | diff      | none: membership changes replace; spec, node settings and tokens update in place  |
  * | create    | GET /info; POST /swarm/init or /swarm/join (undone with /swarm/leave on failure); |
- * |           | [POST /nodes/{id}/update]; GET /swarm, /nodes/{id}, /swarm/unlockkey               |
+ * |           | [POST /nodes/{id}/update]; join: GET /nodes, [DELETE /nodes/{id} of its old,      |
+ * |           | down entries]; GET /swarm, /nodes/{id}, /swarm/unlockkey                          |
  * | read      | GET /info (not a member, or another node ID → dropped), GET /swarm, /nodes/{id}    |
  * | update    | POST /swarm/update (spec, token rotation), POST /nodes/{id}/update (role, ...)     |
  * | delete    | worker: POST /swarm/leave, DELETE /nodes/{id} through a manager;                   |
@@ -23,6 +24,7 @@ import type { Connection } from "./model";
 import { sameValue, withoutUndefined } from "./values";
 import { swarmSpecToApi, withSwarmPort, type LocalSwarm, type SwarmNodeInfo } from "./swarmModel";
 import { failedCheck, swarmNodeProblems } from "./validation";
+import { until } from "./wait";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
 
@@ -48,16 +50,6 @@ const INPUT_FIELDS = [
 /** How long a promotion or demotion may take to show on the node itself. */
 const SETTLE_MS = 30_000;
 
-const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-async function until<T>(ms: number, probe: () => Promise<T | undefined>): Promise<T | undefined> {
-  for (const end = Date.now() + ms; Date.now() < end; await sleep(250)) {
-    const v = await probe();
-    if (v !== undefined) return v;
-  }
-  return undefined;
-}
-
 const label = (engine: Engine): string => `SwarmNode on ${engine.host}`;
 
 /** The engine that can change and remove this node: itself when a manager, else managerConnection. */
@@ -79,13 +71,17 @@ async function observe(inputs: any, engine: Engine, local: LocalSwarm, adopted: 
     nodeId: local.nodeId,
     clusterId: swarm?.clusterId ?? local.clusterId,
     role: local.isManager ? "manager" : "worker",
-    hostname: node?.hostname ?? local.hostname,
+    // A node that just joined may not have reported its hostname to the managers yet.
+    hostname: node?.hostname || local.hostname,
     nodeAddress: local.nodeAddr,
     managerAddress: local.isManager ? (node?.managerAddress ?? withSwarmPort(local.nodeAddr)) : undefined,
     availability: node?.availability ?? inputs.availability,
     nodeLabels: node?.labels ?? inputs.nodeLabels,
     // Swarm-wide values: only a manager reads them, and only the init node declares them.
     spec: local.isManager && swarm ? swarm.spec : inputs.spec,
+    defaultAddrPool: swarm?.defaultAddrPool ?? inputs.defaultAddrPool,
+    subnetSize: swarm?.subnetSize ?? inputs.subnetSize,
+    dataPathPort: swarm?.dataPathPort ?? inputs.dataPathPort,
     workerToken: local.isManager ? swarm?.workerToken : undefined,
     managerToken: local.isManager ? swarm?.managerToken : undefined,
     unlockKey,
@@ -125,6 +121,20 @@ async function applyNodeSettings(inputs: any, engine: Engine, local: LocalSwarm)
     throw new Error(`${label(engine)}: not yet a ${want.role} ${SETTLE_MS / 1000} s after docker node update --role`);
   }
   return settled;
+}
+
+/**
+ * Removes the node list's entries this engine left behind: when it left out of band and joins
+ * again, the managers keep its old node (same hostname, same address) beside the new one, "down"
+ * once they notice. Needs a manager to ask.
+ */
+async function forgetEarlierSelves(inputs: any, engine: Engine, local: LocalSwarm): Promise<void> {
+  const manager = managerFor(inputs, engine, local);
+  if (!manager) return;
+  const stale = (await manager.listNodes()).filter(
+    (n) => n.id !== local.nodeId && n.hostname === local.hostname && n.address === local.nodeAddr,
+  );
+  for (const n of stale) await manager.removeNode(n.id, true);
 }
 
 /** Whether an engine already in a swarm is in the one this declaration means; else why not. */
@@ -229,6 +239,7 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
         );
       }
       const now = await applyNodeSettings(inputs, engine, local);
+      if (inputs.join) await forgetEarlierSelves(inputs, engine, now);
       return { id: local.nodeId, outs: await observe(inputs, engine, now, false) };
     } catch (err) {
       return undo(engine, err);

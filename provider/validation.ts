@@ -296,11 +296,14 @@ export function overlayOptionProblems(inputs: any): CheckFailure[] {
         const p = integerProblem(`vxlanIds[${i}]`, v, 4097, 16777215);
         if (p) failures.push(p);
       });
+      // Without declared subnets the swarm allocates one, and one ID may be given for it.
       const pools = Array.isArray(inputs.ipamConfigs) ? inputs.ipamConfigs.length : 0;
-      if (inputs.vxlanIds.length !== pools) {
+      if (inputs.vxlanIds.length !== Math.max(pools, 1)) {
         failures.push({
           property: "vxlanIds",
-          reason: `vxlanIds has ${inputs.vxlanIds.length} ID(s) but ipamConfigs declares ${pools} subnet(s): give one VXLAN ID per declared subnet`,
+          reason: pools
+            ? `vxlanIds has ${inputs.vxlanIds.length} ID(s) but ipamConfigs declares ${pools} subnet(s): give one VXLAN ID per declared subnet`
+            : `vxlanIds has ${inputs.vxlanIds.length} ID(s) but no subnet is declared: give one ID (for the subnet the swarm allocates), or declare a subnet in ipamConfigs for each`,
         });
       }
     }

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
 import { providers } from "../../provider/dynamic/impl";
-import { exec, RUN_ID, startContainer, removeContainers, TEST_LABEL } from "../support/fixtures";
+import { exec, RUN_ID, startContainer, removeContainers, TEST_IMAGE, TEST_LABEL } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
 import { checked, create, destroy, type Created } from "../support/lifecycle";
 import { getNetwork, listNetworks } from "../../provider/lookups";
@@ -143,6 +143,27 @@ describe("BridgeNetwork on a real engine", function () {
     );
     assert.equal(listed[0].labels.lookup, "yes");
   });
+
+  it("lookups by name: any character the engine accepts, a full ID, and a name that is also another network's ID prefix", async () => {
+    const docker = testEngine().docker;
+    const odd = `it$%^@#-${RUN_ID}`;
+    const made = await docker.createNetwork({ Name: odd, Labels: labels });
+    try {
+      assert.equal((await getNetwork({ name: odd })).id, made.id);
+      assert.equal((await getNetwork({ name: made.id })).name, odd, "a full ID given as name");
+      // A network named like the start of another's ID: the exact name wins, as in the docker CLI.
+      const prefixName = made.id.slice(0, 12);
+      const named = await docker.createNetwork({ Name: prefixName, Labels: labels });
+      try {
+        assert.equal((await getNetwork({ name: prefixName })).id, named.id);
+        assert.equal((await getNetwork({ id: prefixName })).id, made.id, "by ID, the ID");
+      } finally {
+        await named.remove();
+      }
+    } finally {
+      await made.remove();
+    }
+  });
 });
 
 describe("NetworkAttachment on a real engine", function () {
@@ -223,6 +244,66 @@ describe("NetworkAttachment on a real engine", function () {
     await net.delete!(network.id, { ...network.outs, disconnectOnDelete: true });
     await assert.rejects(docker.getNetwork(network.id).inspect(), /404|no such network/i);
     assert.deepEqual(Object.keys((await c.inspect()).NetworkSettings.Networks), ["bridge"]);
+  });
+
+  it("a connect that fails leaves the container exactly as it was, and it still restarts", async () => {
+    const docker = testEngine().docker;
+    const network = track(
+      net,
+      await create(net, { autoNamePrefix: "it", labels, ipamConfigs: [{ subnet: "10.240.3.0/24" }] }),
+    );
+    const [holder, c] = await Promise.all([startContainer(docker, "pdn-hold"), startContainer(docker, "pdn-try")]);
+    containers.push(holder, c);
+    track(att, await create(att, { network: network.id, container: holder.id, ipv4Address: "10.240.3.9" }));
+    const networksOf = async (): Promise<unknown> => (await c.inspect()).NetworkSettings.Networks;
+    const before = await networksOf();
+    // Caught before any engine change: the address is taken.
+    await assert.rejects(
+      create(att, { network: network.id, container: c.id, ipv4Address: "10.240.3.9" }),
+      /ipv4Address 10\.240\.3\.9 is already used on network "it-[0-9a-f]{7}" by container "pdn-hold-\S+": declare a free address/,
+    );
+    assert.deepEqual(await networksOf(), before);
+    // Refused by the engine itself (given by name, check cannot know the subnet): undone.
+    await assert.rejects(
+      create(att, { network: network.outs.name, container: c.id, ipv4Address: "10.99.0.9" }),
+      /docker network connect .*: /,
+    );
+    assert.deepEqual(await networksOf(), before, "no half-written endpoint left");
+    await c.restart({ t: 0 });
+    assert.equal((await c.inspect()).State.Running, true, "the container still restarts");
+  });
+
+  it("a created or stopped container attaches; its address appears once it runs", async () => {
+    const docker = testEngine().docker;
+    const network = track(
+      net,
+      await create(net, { autoNamePrefix: "it", labels, ipamConfigs: [{ subnet: "10.240.4.0/24" }] }),
+    );
+    const c = await docker.createContainer({
+      name: `pdn-idle-${RUN_ID}`,
+      Image: TEST_IMAGE,
+      Cmd: ["sleep", "600"],
+      Labels: labels,
+    });
+    containers.push(c);
+    const a = track(
+      att,
+      await create(att, { network: network.id, container: c.id, ipv4Address: "10.240.4.7", aliases: ["idle"] }),
+    );
+    assert.equal(a.outs.ipv4Address, "10.240.4.7", "the static address, before it runs");
+    assert.equal(a.outs.endpointId, "");
+    const stillStopped = await att.read!(a.id, a.outs);
+    assert.deepEqual(stillStopped.props, a.outs, "no drift while it is not running");
+    await c.start();
+    const running = await att.read!(a.id, a.outs);
+    assert.equal(running.props.ipv4Address, "10.240.4.7");
+    assert.notEqual(running.props.endpointId, "");
+    await c.stop({ t: 0 });
+    assert.deepEqual(
+      (await att.read!(a.id, running.props)).props,
+      running.props,
+      "stopped again: the last values stand",
+    );
   });
 
   it("refresh drops an attachment whose container was removed; create names a missing container", async () => {

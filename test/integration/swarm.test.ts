@@ -342,10 +342,8 @@ describe("swarm and overlay networks on a multi-host lab", function () {
         {},
         { connection: conn(h[3]), join: { remoteAddrs: [h[0].address], token: "hello" } },
       );
-      assert.deepEqual(
-        bad.failures?.map((f) => f.property),
-        ["join.token"],
-      );
+      assert.equal(bad.failures?.length, 1);
+      assert.match(bad.failures![0].reason, /^join\.token /, "the reason names the field");
       assert.doesNotMatch(JSON.stringify(bad.failures), /hello/, "the token is not echoed");
       // Well-formed, but not this swarm's: the manager refuses it.
       const wrong = manager.outs.workerToken.replace(/-[0-9a-z]{25}$/, `-${"0".repeat(25)}`);

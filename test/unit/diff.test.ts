@@ -42,10 +42,9 @@ describe("network diff", () => {
     assert.equal(diffNetwork(state, { ...declared, internal: false, ipamDriver: "default" }).changes, false);
   });
 
-  it("a changed engine-side field replaces; auto-named creates before deleting", () => {
+  it("a changed engine-side field replaces", () => {
     const d = diffNetwork(state, { ...declared, labels: { env: "prod", team: "a" }, internal: true });
     assert.deepEqual(d.replaces, ["internal", "labels"]);
-    assert.equal(d.deleteBeforeReplace, false);
     assert.deepEqual(
       diffNetwork(state, { ...declared, ipamConfigs: [{ subnet: "10.11.0.0/24" }, { subnet: "fd00::/64" }] }).replaces,
       ["ipamConfigs"],
@@ -54,6 +53,31 @@ describe("network diff", () => {
       diffNetwork(state, { ...declared, options: {} }).replaces,
       ["options"],
       "a removed option is a change",
+    );
+  });
+
+  it("a replacement deletes first exactly when the new network would clash with the old one", () => {
+    const replace = (o: object, n: object): boolean =>
+      diffNetwork({ ...state, ...o }, { ...declared, ...n }).deleteBeforeReplace;
+    const fresh = { ipamConfigs: [{ subnet: "10.11.0.0/24" }], ipv6: false, name: "app-9f9f9f9" };
+    assert.equal(replace({}, fresh), false, "auto-named, disjoint pools: create first");
+    assert.equal(replace({}, { ...fresh, ipamConfigs: undefined }), false, "engine-chosen pool: create first");
+    assert.equal(replace({}, { ...fresh, ipamConfigs: [{ subnet: "10.10.0.128/25" }] }), true, "overlapping pool");
+    assert.equal(replace({}, { ...fresh, ipamConfigs: [{ subnet: UNKNOWN }] }), true, "unknown pool");
+    assert.equal(replace({}, { labels: { env: "prod" } }), true, "same declared subnet, auto-named");
+    const br = { options: { "com.docker.network.bridge.name": "br-app" } };
+    assert.equal(replace(br, { ...fresh, ...br }), true, "same bridge interface name");
+    assert.equal(replace({ ingress: true }, { ...fresh, ingress: true }), true, "only one ingress network");
+  });
+
+  it("addresses compare by value in any spelling; an IPv4 pool the engine adds to IPv6-only pools is no change", () => {
+    const spelled = [{ subnet: "FD00:0000::/64" }, { subnet: "10.10.0.0/24", gateway: "10.10.0.1" }];
+    assert.equal(diffNetwork(state, { ...declared, ipamConfigs: spelled }).changes, false);
+    assert.equal(diffNetwork(state, { ...declared, ipamConfigs: [{ subnet: "fd00:0::/64" }] }).changes, false);
+    assert.deepEqual(
+      diffNetwork(state, { ...declared, ipamConfigs: [{ subnet: "10.10.0.0/24" }] }).replaces,
+      ["ipamConfigs"],
+      "an IPv6 pool no longer declared is a change",
     );
   });
 
@@ -78,6 +102,12 @@ describe("network diff", () => {
       { ...declared, connection: { host: "unix:///a", keyMaterial: "k2" }, disconnectOnDelete: true },
     );
     assert.deepEqual([d.replaces, d.updates], [[], ["connection", "disconnectOnDelete"]]);
+    const local = { host: process.env.DOCKER_HOST || "unix:///var/run/docker.sock" };
+    assert.equal(
+      diffNetwork(state, { ...declared, connection: local }).changes,
+      false,
+      "the engine it resolves to anyway",
+    );
     assert.deepEqual(diffNetwork(state, { ...declared, connection: { host: "tcp://h:2376" } }).replaces, [
       "connection",
     ]);
@@ -108,6 +138,12 @@ describe("attachment diff", () => {
     const d = diffAttachment(outs, { network: "app", container: "web", aliases: ["x", "y"], ipv4Address: "10.0.0.8" });
     assert.deepEqual(d.replaces, ["ipv4Address"]);
     assert.equal(d.deleteBeforeReplace, true, "same pair: disconnect before connecting again");
+  });
+  it("a declared address compares by value", () => {
+    const v6 = { ...outs, ipv6Address: "fd00:31::10" };
+    const news = { network: "app", container: "web", aliases: ["x", "y"] };
+    assert.equal(diffAttachment(v6, { ...news, ipv6Address: "FD00:0031:0000::10" }).changes, false);
+    assert.equal(diffAttachment(v6, { ...news, ipv6Address: "fd00:31::11" }).changes, true);
   });
   it("another network replaces without deleting first", () => {
     const d = diffAttachment(outs, { network: "other", container: "web", aliases: ["x", "y"] });
