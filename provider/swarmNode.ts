@@ -114,11 +114,11 @@ export class SwarmNode extends DockerNetworkingResource {
   declare readonly role: pulumi.Output<NodeRole>;
   /** The engine's hostname, as `docker node ls` shows it. */
   declare readonly hostname: pulumi.Output<string>;
-  /** The swarm's address pools for overlay networks, as in force (managers; else as declared). */
+  /** The init node: the swarm's address pools for overlay networks, as in force (defaults included). */
   declare readonly defaultAddrPool: pulumi.Output<string[] | undefined>;
-  /** The prefix length of each overlay network's subnet from those pools, as in force (managers). */
+  /** The init node: the prefix length of each overlay network's subnet from those pools, as in force. */
   declare readonly subnetSize: pulumi.Output<number | undefined>;
-  /** The UDP port of VXLAN data traffic, as in force (managers). */
+  /** The init node: the UDP port of VXLAN data traffic, as in force. */
   declare readonly dataPathPort: pulumi.Output<number | undefined>;
   /** The address the node is reached at. */
   declare readonly nodeAddress: pulumi.Output<string>;

@@ -79,9 +79,14 @@ async function observe(inputs: any, engine: Engine, local: LocalSwarm, adopted: 
     nodeLabels: node?.labels ?? inputs.nodeLabels,
     // Swarm-wide values: only a manager reads them, and only the init node declares them.
     spec: local.isManager && swarm ? swarm.spec : inputs.spec,
-    defaultAddrPool: swarm?.defaultAddrPool ?? inputs.defaultAddrPool,
-    subnetSize: swarm?.subnetSize ?? inputs.subnetSize,
-    dataPathPort: swarm?.dataPathPort ?? inputs.dataPathPort,
+    // Init-only settings, on the node that inits: as in force, the swarm's defaults included.
+    ...(inputs.join
+      ? {}
+      : {
+          defaultAddrPool: swarm?.defaultAddrPool ?? inputs.defaultAddrPool,
+          subnetSize: swarm?.subnetSize ?? inputs.subnetSize,
+          dataPathPort: swarm?.dataPathPort ?? inputs.dataPathPort,
+        }),
     workerToken: local.isManager ? swarm?.workerToken : undefined,
     managerToken: local.isManager ? swarm?.managerToken : undefined,
     unlockKey,
