@@ -6,6 +6,7 @@
  * | check     | none: validation                                                      |
  * | diff      | none: any endpoint change is a replacement (disconnect, then connect) |
  * | create    | GET /networks/{ref}, /containers/{ref}/json, [/info]; POST /networks/{id}/connect |
+ * |           | (already attached: taken over when the settings match, else connected again)  |
  * |           | (a failed connect is undone: the engine keeps a half-written endpoint)  |
  * | read      | GET /containers/{id}/json; container or endpoint gone → dropped        |
  * | update    | none: only connection secrets change                                  |
@@ -16,7 +17,7 @@ import { diffAttachment } from "./diff";
 import { Engine, type ContainerInfo } from "./engine";
 import { sameAddress } from "./cidr";
 import type { EndpointInfo, NetworkInfo } from "./model";
-import { withoutUndefined } from "./values";
+import { sameValue, withoutUndefined } from "./values";
 import { attachmentProblems, failedCheck } from "./validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
@@ -64,6 +65,18 @@ function outputsOf(inputs: any, network: { id: string; name: string }, container
     macAddress: last("macAddress", e.macAddress),
     gateway: last("gateway", e.gateway),
   };
+}
+
+/** Whether an endpoint has every declared setting (the engine adds aliases of its own). */
+function endpointMatches(e: EndpointInfo, inputs: any): boolean {
+  const declared = (v: unknown): boolean => v !== undefined && !(Array.isArray(v) && v.length === 0);
+  return (
+    (inputs.aliases ?? []).every((a: string) => e.aliases.includes(a)) &&
+    (!inputs.ipv4Address || sameAddress(inputs.ipv4Address, e.staticIpv4Address)) &&
+    (!inputs.ipv6Address || sameAddress(inputs.ipv6Address, e.staticIpv6Address)) &&
+    (!declared(inputs.linkLocalIps) || sameValue(inputs.linkLocalIps, e.linkLocalIps)) &&
+    (!declared(inputs.driverOptions) || sameValue(inputs.driverOptions, e.driverOptions))
+  );
 }
 
 /** Another container that already has one of the declared static addresses on the network. */
@@ -128,11 +141,17 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
       throw new Error(
         `NetworkAttachment: container "${inputs.container}" not found on ${engine.host}: check the name or ID`,
       );
-    if (found && endpointOn(container, found.id, found.name)) {
-      throw new Error(
-        `NetworkAttachment: container "${container.name}" is already attached to network "${found.name}" on ${engine.host}: ` +
-          `remove the other attachment, or run docker network disconnect ${found.name} ${container.name}`,
-      );
+    const existing = found && endpointOn(container, found.id, found.name);
+    let before = container;
+    if (found && existing) {
+      // Already attached: by an earlier run that was interrupted before its state was saved, or by
+      // hand. With the declared settings it is taken over; with others it is connected again.
+      if (endpointMatches(existing, inputs)) {
+        return { id: `${found.id}:${container.id}`, outs: outputsOf(inputs, found, container, existing) };
+      }
+      await engine.disconnect(found.id, container.id, true);
+      const { [found.name]: _gone, ...rest } = container.networks;
+      before = { ...container, networks: rest };
     }
     const taken = found && addressTaken(found, inputs);
     if (taken) throw new Error(`NetworkAttachment on ${engine.host}: ${taken}`);
@@ -140,7 +159,7 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
     try {
       await engine.connect(ref, container.id, inputs);
     } catch (err) {
-      await undoConnect(engine, container, ref).catch(() => undefined);
+      await undoConnect(engine, before, ref).catch(() => undefined);
       throw err;
     }
     const [network, after] = await Promise.all([

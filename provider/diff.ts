@@ -6,6 +6,7 @@
  */
 import { cidrsOverlap, familyOf, parseCidr, sameAddress } from "./cidr";
 import { resolveHost } from "./connection";
+import { sameAutoName } from "./naming";
 import { BRIDGE_OPTION_KEYS, type IpamConfig } from "./model";
 import { parseDuration } from "./swarmModel";
 import { containsUnknown, isUnknown, sameValue } from "./values";
@@ -130,8 +131,15 @@ function evaluate(
 /** Driver options the engine sets on its own (overlay VXLAN IDs), not a user's change. */
 export const ENGINE_OPTION_KEYS = ["com.docker.network.driver.overlay.vxlanid_list"] as const;
 
+/**
+ * Names: declared ones must match; auto-names only in the logical part, since a network taken
+ * over from an interrupted create keeps the random part it got then.
+ */
+const networkName: FieldRule = (o, n) =>
+  o.autoNamed && n.autoNamed && !isUnknown(n.name) ? !sameAutoName(o.name, n.name) : plain("name")(o, n);
+
 const NETWORK_REPLACE_RULES: Record<string, FieldRule> = {
-  name: plain("name"),
+  name: networkName,
   driver: plain("driver"),
   ipamConfigs,
   ipamDriver: plain("ipamDriver", "default"),

@@ -37,6 +37,8 @@ export interface NetworkSpec {
   readonly labels?: Record<string, string>;
   /** Driver options, typed options already merged in. */
   readonly options?: Record<string, string>;
+  /** The resource it is created for: the value of {@link OWNER_LABEL}. */
+  readonly owner?: string;
 }
 
 /** A container's endpoint on a network, as `docker network inspect` lists it. */
@@ -79,6 +81,8 @@ export interface EndpointInfo {
   /** Static addresses it was connected with (`--ip`, `--ip6`), as the engine keeps them. */
   readonly staticIpv4Address: string;
   readonly staticIpv6Address: string;
+  readonly linkLocalIps: string[];
+  readonly driverOptions: Record<string, string>;
   readonly aliases: string[];
   readonly ipv4Address: string;
   readonly ipv6Address: string;
@@ -88,6 +92,12 @@ export interface EndpointInfo {
 
 /** Label put on every object this library creates, so its objects can be told apart from others. */
 export const MANAGED_LABEL = "pulumi-docker-networking.managed";
+
+/**
+ * Label naming the resource a network was created for (`<project>/<stack>/<type>/<name>`), so a
+ * create that a previous, interrupted run already carried out finds its network again.
+ */
+export const OWNER_LABEL = "pulumi-docker-networking.owner";
 
 /** Typed bridge settings and the driver options they stand for. */
 export const BRIDGE_OPTION_KEYS = {
@@ -125,10 +135,11 @@ export function ipamConfigFromApi(c: any): IpamConfig {
   });
 }
 
-/** Maps `GET /networks/{id}` JSON to the model; the library's own label is left out. */
+/** Maps `GET /networks/{id}` JSON to the model; the library's own labels are left out. */
 export function networkFromApi(n: any): NetworkInfo {
   const labels = stringMap(n.Labels);
   delete labels[MANAGED_LABEL];
+  delete labels[OWNER_LABEL];
   return {
     id: n.Id,
     name: n.Name,
@@ -178,7 +189,7 @@ export function networkCreateRequest(spec: NetworkSpec): any {
       ),
     },
     Options: spec.options ?? {},
-    Labels: { ...spec.labels, [MANAGED_LABEL]: "true" },
+    Labels: { ...spec.labels, [MANAGED_LABEL]: "true", ...(spec.owner ? { [OWNER_LABEL]: spec.owner } : {}) },
   };
 }
 
@@ -189,6 +200,8 @@ export function endpointFromApi(e: any): EndpointInfo {
     endpointId: e.EndpointID ?? "",
     staticIpv4Address: e.IPAMConfig?.IPv4Address ?? "",
     staticIpv6Address: e.IPAMConfig?.IPv6Address ?? "",
+    linkLocalIps: [...(e.IPAMConfig?.LinkLocalIPs ?? [])],
+    driverOptions: stringMap(e.DriverOpts),
     aliases: [...(e.Aliases ?? [])],
     ipv4Address: e.IPAddress ?? "",
     ipv6Address: e.GlobalIPv6Address ?? "",

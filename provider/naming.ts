@@ -21,3 +21,9 @@ export function resolveName(
   if (olds.autoNamed && olds.name) return { name: olds.name, autoNamed: true };
   return { name: autoName(news.autoNamePrefix ?? "network"), autoNamed: true };
 }
+
+/** Whether two auto-names were made from the same logical name (they differ in the random part only). */
+export function sameAutoName(a: string, b: string): boolean {
+  const stem = (n: string): string => n.replace(/-[0-9a-f]{7}$/, "");
+  return stem(a) === stem(b) && stem(a) !== a && stem(b) !== b;
+}

@@ -138,7 +138,9 @@ export abstract class NetworkResource extends DockerNetworkingResource {
 
   protected constructor(kind: ProviderKind, name: string, args: NetworkArgs, opts?: pulumi.CustomResourceOptions) {
     const connection = connectionInput(args.connection);
-    super(kind, name, { ...outputSlots(NETWORK_OUTPUTS), ...args, connection, autoNamePrefix: name }, opts);
+    // Run-independent identity of this resource, labelled on the network (see OWNER_LABEL).
+    const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${kind}/${name}`;
+    super(kind, name, { ...outputSlots(NETWORK_OUTPUTS), ...args, connection, autoNamePrefix: name, owner }, opts);
     declareConnection(this, connection);
   }
 }

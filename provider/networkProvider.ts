@@ -5,7 +5,8 @@
  * |-----------|-----------------------------------------------------------------|
  * | check     | none: validation, defaults, auto-name                            |
  * | diff      | none: every engine-side change is a replacement                  |
- * | create    | POST /networks/create, GET /networks/{id} (adopt: GET by name)   |
+ * | create    | GET /networks?filters=label (an earlier, interrupted create's network), |
+ * |           | POST /networks/create, GET /networks/{id} (adopt: GET by name)   |
  * | read      | GET /networks/{id}; gone → dropped from state                    |
  * | update    | none: only connection secrets and delete behaviour change        |
  * | delete    | GET /networks/{id}, [POST .../disconnect], DELETE /networks/{id} |
@@ -13,10 +14,17 @@
 import type * as pulumi from "@pulumi/pulumi";
 import { diffNetwork } from "./diff";
 import { Engine } from "./engine";
-import { resolveName } from "./naming";
+import { resolveName, sameAutoName } from "./naming";
 import { withoutUndefined } from "./values";
 import { sleep, until } from "./wait";
-import type { Connection, NetworkContainer, NetworkInfo, NetworkSpec } from "./model";
+import {
+  MANAGED_LABEL,
+  OWNER_LABEL,
+  type Connection,
+  type NetworkContainer,
+  type NetworkInfo,
+  type NetworkSpec,
+} from "./model";
 import { failedCheck, networkProblems, type CheckFailure } from "./validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
@@ -37,6 +45,7 @@ export interface NetworkDriver {
 }
 
 const SHARED_FIELDS = [
+  "owner",
   "ipamConfigs",
   "ipamDriver",
   "ipamOptions",
@@ -78,6 +87,26 @@ async function settled(engine: Engine, first: NetworkInfo, inputs: any): Promise
     return now && complete(now) ? now : undefined;
   });
   return info ?? first;
+}
+
+/**
+ * The network an earlier, interrupted create of this very resource made (the engine did it, the
+ * state never recorded it): labelled by this library for this resource, with the declared
+ * settings (an auto-name may differ in its random part), no container on it yet. Taken over
+ * instead of making another. Any other is left alone: it may be the recorded network that this
+ * create replaces.
+ */
+async function madeEarlier(engine: Engine, inputs: any): Promise<NetworkInfo | undefined> {
+  if (!inputs.owner) return undefined;
+  const mine = await engine.listNetworks({ label: [`${MANAGED_LABEL}=true`, `${OWNER_LABEL}=${inputs.owner}`] });
+  return mine.find((n) => {
+    const named = { ...inputs, name: n.name };
+    return (
+      (inputs.autoNamed ? sameAutoName(n.name, inputs.name) : n.name === inputs.name) &&
+      n.containers.length === 0 &&
+      !diffNetwork(outputsOf(named, n, false), named).changes
+    );
+  });
 }
 
 /** How long a network's last endpoints may take to go (the engine removes them asynchronously). */
@@ -146,7 +175,8 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
         }
       }
       const extra = await d.precondition?.(engine, spec);
-      const info = await settled(engine, await engine.createNetwork(spec), inputs);
+      const earlier = await madeEarlier(engine, inputs);
+      const info = earlier ?? (await settled(engine, await engine.createNetwork(spec), inputs));
       return { id: info.id, outs: { ...outputsOf(inputs, info, false), ...extra } };
     },
 

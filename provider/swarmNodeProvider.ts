@@ -8,7 +8,8 @@
  * | create    | GET /info; POST /swarm/init or /swarm/join (undone with /swarm/leave on failure); |
  * |           | [POST /nodes/{id}/update]; join: GET /nodes, [DELETE /nodes/{id} of its old,      |
  * |           | down entries]; GET /swarm, /nodes/{id}, /swarm/unlockkey                          |
- * | read      | GET /info (not a member, or another node ID → dropped), GET /swarm, /nodes/{id}    |
+ * | read      | GET /info (not a member, or another node ID → dropped; locked → error, kept),    |
+ * |           | GET /swarm, /nodes/{id}                                                           |
  * | update    | POST /swarm/update (spec, token rotation), POST /nodes/{id}/update (role, ...)     |
  * | delete    | worker: POST /swarm/leave, DELETE /nodes/{id} through a manager;                   |
  * |           | manager: demote (POST /nodes/{id}/update) first; last manager: leave --force only  |
@@ -254,6 +255,14 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
   async read(id: string, props: any) {
     const engine = Engine.connect(props.connection);
     const local = await engine.localSwarm();
+    // Still a member, but unable to say more until unlocked: never dropped from state.
+    if (local.state === "locked") {
+      throw new Error(
+        `${label(engine)} is locked: the swarm is autolocked and this manager restarted. Unlock it with ` +
+          "docker swarm unlock and the unlock key (the unlockKey output of the SwarmNode that inits the swarm: " +
+          "pulumi stack output --show-secrets, or docker swarm unlock-key on another manager), then run this again",
+      );
+    }
     // Not a member any more, or a member under another node ID (it left and joined again).
     if (local.state === "inactive" || local.nodeId !== id) return { id: "", props: {} };
     return { id, props: await observe(props, engine, local, !!props.adopted) };

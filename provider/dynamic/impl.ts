@@ -6,6 +6,9 @@ import { attachmentProvider } from "../attachmentProvider";
 import { bridgeDriver, overlayDriver } from "../drivers";
 import { networkProvider } from "../networkProvider";
 import { swarmNodeProvider } from "../swarmNodeProvider";
+import { exitWithEngine } from "./lifetime";
+
+exitWithEngine();
 
 export const providers = {
   BridgeNetwork: networkProvider(bridgeDriver),

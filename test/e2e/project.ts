@@ -8,7 +8,7 @@
  *   the language runtime (many steps against one stack, outputs as values), loading the library
  *   and the SDK from the project's node_modules.
  */
-import { execFileSync, spawnSync } from "node:child_process";
+import { execFileSync, spawn, spawnSync, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
 import { createRequire } from "node:module";
 import * as os from "node:os";
@@ -129,6 +129,8 @@ export interface CliProject {
   readonly dir: string;
   /** Runs `pulumi ARGS` in the project (`input` on its stdin); fails with the output unless `allowFailure`. */
   pulumi(args: string[], options?: { allowFailure?: boolean; input?: string }): CliResult;
+  /** Starts `pulumi ARGS` without waiting, for a test that interrupts it; `done` gives its output. */
+  start(args: string[]): { child: ChildProcess; done: Promise<CliResult> };
   /** Replaces a file of the project (an edit the user makes). */
   write(file: string, text: string): void;
   remove(): void;
@@ -170,6 +172,21 @@ export function cliProject(source: { example: string } | { files: Record<string,
         throw new Error(`pulumi ${args.join(" ")} exited ${r.status ?? r.signal}:\n${result.stdout}\n${result.stderr}`);
       }
       return result;
+    },
+    start(args) {
+      const child = spawn("pulumi", [...args, "--non-interactive", "--color", "never"], {
+        cwd: dir,
+        env,
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let stdout = "";
+      let stderr = "";
+      child.stdout!.on("data", (d) => (stdout += d));
+      child.stderr!.on("data", (d) => (stderr += d));
+      const done = new Promise<CliResult>((resolve) =>
+        child.once("close", (status) => resolve({ status, stdout, stderr })),
+      );
+      return { child, done };
     },
     write: (file, text) => fs.writeFileSync(path.join(dir, file), text),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),

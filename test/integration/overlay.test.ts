@@ -1,8 +1,9 @@
 /**
  * Swarm and overlay behaviours a user meets on the way (on a real two-host lab): the swarm's pool
  * settings as in force, a rejoin after an out-of-band leave, overlays with a VXLAN ID and no
- * declared subnet, static addresses on an overlay, and deleting an overlay right after its last
- * attachment (the swarm's own load-balancer endpoint is not a user's container).
+ * declared subnet, static addresses on an overlay, deleting an overlay right after its last
+ * attachment (the swarm's own load-balancer endpoint is not a user's container), and a manager
+ * locked after a restart.
  */
 import * as assert from "node:assert/strict";
 import type Docker from "dockerode";
@@ -119,5 +120,27 @@ describe("overlays and swarm membership as a user meets them", function () {
     } finally {
       await destroy(overlay, net).catch(() => undefined);
     }
+  });
+
+  it("an autolocked manager that restarted is locked: refresh fails saying how to unlock, and keeps it", async () => {
+    const news = { ...manager!.outs, spec: { autoLockManagers: true } };
+    manager = { id: manager!.id, outs: (await swarmNodeProvider.update!(manager!.id, manager!.outs, news)).outs };
+    const key = manager.outs.unlockKey;
+    assert.match(key, /^SWMKEY-1-/);
+    await lab.killEngine(0);
+    await lab.startEngine(0);
+    await assert.rejects(swarmNodeProvider.read!(manager.id, manager.outs), (e: Error) => {
+      assert.match(e.message, /is locked: .*docker swarm unlock .*unlockKey output/);
+      assert.doesNotMatch(e.message, /SWMKEY/, "the key is not printed");
+      return true;
+    });
+    // `docker swarm unlock` (dockerode has no call for it).
+    await new Promise((resolve, reject) =>
+      h[0].docker.modem.dial(
+        { path: "/swarm/unlock", method: "POST", options: { UnlockKey: key }, statusCodes: { 200: true } },
+        (err: unknown, data: unknown) => (err ? reject(err) : resolve(data)),
+      ),
+    );
+    assert.equal((await swarmNodeProvider.read!(manager.id, manager.outs)).id, manager.id, "kept, and readable again");
   });
 });

@@ -52,6 +52,10 @@ export interface LabHost {
 export interface Lab {
   readonly id: string;
   readonly hosts: LabHost[];
+  /** Kills host `i`'s engine (dockerd and its containerd) with SIGKILL, as a crash would; the containers' shims live on. */
+  killEngine(i: number): Promise<void>;
+  /** Starts host `i`'s engine again on the same data; resolves once it answers. */
+  startEngine(i: number): Promise<void>;
   /** An address on the lab subnet that no host has. */
   readonly unusedAddress: string;
   stop(): Promise<void>;
@@ -230,6 +234,7 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
   const net = `10.239.${parseInt(id, 16) % 256}`;
   const bridge = `${PREFIX}${id}br`;
   const children: ChildProcess[] = [];
+  const engines: { child: ChildProcess; spawn: () => ChildProcess }[] = [];
   const nsNames: string[] = [];
   const cleanups: (() => void)[] = [];
   fs.mkdirSync(dir, { recursive: true });
@@ -304,25 +309,29 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
         args.push(`--tlskey=${hdir}/server-key.pem`, `--host=${tls.host}`);
       }
       const logFile = path.join(hdir, "dockerd.log");
-      const log = fs.openSync(logFile, "a");
-      // sh's $0 is the hostname, "$@" the dockerd arguments.
-      const child = spawn(
-        "nsenter",
-        [
-          `--net=/var/run/netns/${ns}`,
-          "unshare",
-          "--uts",
-          "--",
-          "sh",
-          "-c",
-          'hostname "$0" && exec dockerd "$@"',
-          hostname,
-          ...args,
-        ],
-        { stdio: ["ignore", log, log] },
-      );
-      fs.closeSync(log);
-      children.push(child);
+      const spawnEngine = (): ChildProcess => {
+        const log = fs.openSync(logFile, "a");
+        // sh's $0 is the hostname, "$@" the dockerd arguments.
+        const child = spawn(
+          "nsenter",
+          [
+            `--net=/var/run/netns/${ns}`,
+            "unshare",
+            "--uts",
+            "--",
+            "sh",
+            "-c",
+            'hostname "$0" && exec dockerd "$@"',
+            hostname,
+            ...args,
+          ],
+          { stdio: ["ignore", log, log] },
+        );
+        fs.closeSync(log);
+        children.push(child);
+        return child;
+      };
+      engines.push({ child: spawnEngine(), spawn: spawnEngine });
       let ssh: LabSsh | undefined;
       if (options.ssh?.includes(i)) {
         const s = startSshd(hdir, ns, address, socket);
@@ -332,25 +341,50 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
       const docker = new Docker({ socketPath: socket, timeout: 30_000 });
       hosts.push({ hostname, address, host: `unix://${socket}`, docker, log: logFile, tls, ssh });
     }
-    const up = await until(60_000, async () => {
-      if (children.some((c) => c.exitCode !== null)) return true;
-      const pings = await Promise.all(
-        hosts.map((h) =>
-          h.docker.ping().then(
-            () => true,
-            () => false,
+    const answering = async (which: LabHost[]): Promise<void> => {
+      const up = await until(60_000, async () => {
+        if (children.some((c) => c.exitCode !== null && engines.some((e) => e.child === c))) return true;
+        const pings = await Promise.all(
+          which.map((h) =>
+            h.docker.ping().then(
+              () => true,
+              () => false,
+            ),
           ),
-        ),
-      );
-      return pings.every(Boolean);
-    });
-    if (!up || children.some((c) => c.exitCode !== null)) {
-      const tail = hosts
-        .map((h) => `${h.log}:\n${fs.readFileSync(h.log, "utf8").split("\n").slice(-8).join("\n")}`)
-        .join("\n");
-      throw new Error(`lab ${id}: engines did not come up within 60 s:\n${tail}`);
-    }
-    return { id, hosts, unusedAddress: `${net}.250`, stop };
+        );
+        return pings.every(Boolean);
+      });
+      if (!up || engines.some((e) => e.child.exitCode !== null)) {
+        const tail = which
+          .map((h) => `${h.log}:\n${fs.readFileSync(h.log, "utf8").split("\n").slice(-8).join("\n")}`)
+          .join("\n");
+        throw new Error(`lab ${id}: engines did not come up within 60 s:\n${tail}`);
+      }
+    };
+    await answering(hosts);
+    const killEngine = async (i: number): Promise<void> => {
+      const { child } = engines[i];
+      // dockerd and the containerd it runs go down together, as in a crash of the engine; the
+      // containers' shims live on and are picked up again on start.
+      const containerd = labLeftovers(id)
+        .filter((l) => l.startsWith("process "))
+        .map((l) => l.split(" "))
+        .filter(
+          ([, , cmd, ...args]) => path.basename(cmd) === "containerd" && args.join(" ").includes(`${dir}/h${i + 1}/`),
+        )
+        .map(([, pid]) => pid);
+      child.kill("SIGKILL");
+      for (const pid of containerd) tryRun("kill", ["-9", pid]);
+      await until(10_000, () => child.exitCode !== null || child.signalCode !== null);
+      // Nothing here reaps the orphaned containerd: its pid lives on as a zombie, and a restarted
+      // dockerd, seeing it in the pid file, would wait for it instead of starting a new one.
+      fs.rmSync(path.join(dir, `h${i + 1}`, "exec", "containerd", "containerd.pid"), { force: true });
+    };
+    const startEngine = async (i: number): Promise<void> => {
+      engines[i].child = engines[i].spawn();
+      await answering([hosts[i]]);
+    };
+    return { id, hosts, unusedAddress: `${net}.250`, killEngine, startEngine, stop };
   } catch (err) {
     await stop();
     throw err;
