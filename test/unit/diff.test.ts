@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { diffAttachment, diffNetwork, refersTo } from "../../provider/diff";
+import { sameAutoName } from "../../provider/naming";
 import { UNKNOWN } from "../../provider/values";
 
 // Outputs as a create leaves them: declared inputs overlaid with the engine's view.
@@ -79,6 +80,15 @@ describe("network diff", () => {
       ["ipamConfigs"],
       "an IPv6 pool no longer declared is a change",
     );
+  });
+
+  it("auto-names compare by their logical part (a network taken over keeps its random part)", () => {
+    assert.equal(diffNetwork(state, { ...declared, name: "app-9f9f9f9" }).changes, false);
+    assert.deepEqual(diffNetwork(state, { ...declared, name: "web-9f9f9f9" }).replaces, ["name"]);
+    assert.deepEqual(diffNetwork(state, { ...declared, name: "app", autoNamed: false }).replaces, ["name"]);
+    assert.equal(sameAutoName("app-1a2b3c4", "app-9f9f9f9"), true);
+    assert.equal(sameAutoName("app", "app"), false, "not auto-names");
+    assert.equal(sameAutoName("my-app-1a2b3c4", "app-1a2b3c4"), false);
   });
 
   it("an explicit name deletes before replacing (names are unique)", () => {
