@@ -80,7 +80,10 @@ export class Engine {
     let timer: NodeJS.Timeout | undefined;
     // dockerode's own timeout is per socket and cannot apply over ssh: bound every call here.
     const deadline = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`no answer within ${ENGINE_TIMEOUT_MS / 1000} s`)), ENGINE_TIMEOUT_MS);
+      // Not "nothing happened": the engine may still carry the call out; the next run's create
+      // takes over what it made (see networkProvider / attachmentProvider).
+      const reason = `no answer within ${ENGINE_TIMEOUT_MS / 1000} s; the engine may still carry it out, and the next pulumi up takes over what it made`;
+      timer = setTimeout(() => reject(new Error(reason)), ENGINE_TIMEOUT_MS);
     });
     try {
       return await Promise.race([fn(), deadline]);
