@@ -8,12 +8,12 @@
  * - {@link SwarmCluster}: a whole swarm from a list of engines, tokens wired as secrets
  * - {@link getNetwork} / {@link listNetworks} / {@link getSwarm}: `docker network inspect` / `ls`, `docker swarm inspect`
  */
-export { BridgeNetwork, type BridgeNetworkArgs } from "./bridgeNetwork";
-export { OverlayNetwork, type OverlayNetworkArgs } from "./overlayNetwork";
-export { NetworkAttachment, type NetworkAttachmentArgs } from "./networkAttachment";
-export { SwarmNode, type SwarmNodeArgs, type SwarmJoinArgs, type SwarmSpecArgs } from "./swarmNode";
-export { SwarmCluster, type SwarmClusterArgs, type SwarmHostArgs } from "./swarmCluster";
-export { NetworkResource, type NetworkArgs, type ConnectionArgs, type IpamConfigArgs } from "./network";
+export { BridgeNetwork, type BridgeNetworkArgs } from "./resources/bridgeNetwork";
+export { OverlayNetwork, type OverlayNetworkArgs } from "./resources/overlayNetwork";
+export { NetworkAttachment, type NetworkAttachmentArgs } from "./resources/networkAttachment";
+export { SwarmNode, type SwarmNodeArgs, type SwarmJoinArgs, type SwarmSpecArgs } from "./resources/swarmNode";
+export { SwarmCluster, type SwarmClusterArgs, type SwarmHostArgs } from "./resources/swarmCluster";
+export { NetworkResource, type NetworkArgs, type ConnectionArgs, type IpamConfigArgs } from "./resources/network";
 export {
   getNetwork,
   getNetworkOutput,
@@ -28,6 +28,6 @@ export {
   type ListNetworksArgs,
   type NetworkFilters,
 } from "./lookups";
-export type { Connection, IpamConfig, NetworkInfo, NetworkContainer } from "./model";
-export type { SwarmSpec, SwarmNodeInfo, NodeRole, NodeAvailability } from "./swarmModel";
-export { MANAGED_LABEL } from "./model";
+export type { Connection, IpamConfig, NetworkInfo, NetworkContainer } from "./model/model";
+export type { SwarmSpec, SwarmNodeInfo, NodeRole, NodeAvailability } from "./model/swarmModel";
+export { MANAGED_LABEL } from "./model/model";

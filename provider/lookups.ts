@@ -1,12 +1,12 @@
 /** Lookups: `docker network inspect` and `docker network ls`, as Pulumi functions. */
 import * as pulumi from "@pulumi/pulumi";
-import { Engine, type NetworkFilters } from "./engine";
-import type { Connection, NetworkInfo } from "./model";
-import type { ConnectionArgs } from "./network";
-import type { SwarmInfo, SwarmNodeInfo } from "./swarmModel";
+import { Engine, type NetworkFilters } from "./engine/engine";
+import type { Connection, NetworkInfo } from "./model/model";
+import type { ConnectionArgs } from "./resources/network";
+import type { SwarmInfo, SwarmNodeInfo } from "./model/swarmModel";
 
-export type { NetworkInfo, NetworkContainer } from "./model";
-export type { NetworkFilters } from "./engine";
+export type { NetworkInfo, NetworkContainer } from "./model/model";
+export type { NetworkFilters } from "./engine/engine";
 
 /** Options of the `...Output` lookups. */
 export interface LookupOptions {

@@ -10,7 +10,7 @@
  */
 import * as assert from "node:assert/strict";
 import type Docker from "dockerode";
-import { MANAGED_LABEL } from "../../provider/model";
+import { MANAGED_LABEL } from "../../provider/model/model";
 import { ensureTestImage, exec, removeContainers, RUN_ID, startContainer } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
 import { labLeftovers, startLab, type Lab } from "../support/lab";

@@ -10,7 +10,7 @@
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import type Docker from "dockerode";
-import { MANAGED_LABEL } from "../../provider/model";
+import { MANAGED_LABEL } from "../../provider/model/model";
 import { ensureTestImage, RUN_ID, TEST_IMAGE, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab } from "../support/lab";
 import { cliProject, requireCli, type CliProject } from "./project";

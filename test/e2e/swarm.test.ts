@@ -9,7 +9,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type Docker from "dockerode";
 import type * as automation from "@pulumi/pulumi/automation";
-import { Engine } from "../../provider/engine";
+import { Engine } from "../../provider/engine/engine";
 import { ensureTestImage, exec, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
 import { makeUserProject, requireCli, type UserProject } from "./project";

@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { providers } from "../../provider/dynamic/impl";
+import { providers } from "../../provider/providers/dynamic/impl";
 import { exec, RUN_ID, startContainer, removeContainers, TEST_IMAGE, TEST_LABEL } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
 import { checked, create, destroy, type Created } from "../support/lifecycle";

@@ -7,12 +7,12 @@
  */
 import * as assert from "node:assert/strict";
 import type Docker from "dockerode";
-import { attachmentProvider } from "../../provider/attachmentProvider";
-import { overlayDriver } from "../../provider/drivers";
-import { Engine } from "../../provider/engine";
+import { attachmentProvider } from "../../provider/providers/attachmentProvider";
+import { overlayDriver } from "../../provider/providers/drivers";
+import { Engine } from "../../provider/engine/engine";
 import { getSwarm } from "../../provider/lookups";
-import { networkProvider } from "../../provider/networkProvider";
-import { swarmNodeProvider } from "../../provider/swarmNodeProvider";
+import { networkProvider } from "../../provider/providers/networkProvider";
+import { swarmNodeProvider } from "../../provider/providers/swarmNodeProvider";
 import { ensureTestImage, removeContainers, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
 import { create, destroy, type Created } from "../support/lifecycle";

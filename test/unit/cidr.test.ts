@@ -1,5 +1,5 @@
 import * as assert from "node:assert/strict";
-import { cidrContains, cidrProblem, cidrsOverlap, parseCidr, parseIp } from "../../provider/cidr";
+import { cidrContains, cidrProblem, cidrsOverlap, parseCidr, parseIp } from "../../provider/model/cidr";
 
 describe("cidr", () => {
   it("parses IPv4 and IPv6 addresses, rejecting malformed ones", () => {

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
-import { diffAttachment, diffNetwork, refersTo } from "../../provider/diff";
-import { sameAutoName } from "../../provider/naming";
-import { UNKNOWN } from "../../provider/values";
+import { diffAttachment, diffNetwork, refersTo } from "../../provider/model/diff";
+import { sameAutoName } from "../../provider/model/naming";
+import { UNKNOWN } from "../../provider/model/values";
 
 // Outputs as a create leaves them: declared inputs overlaid with the engine's view.
 const state = {

@@ -1,13 +1,13 @@
 import * as assert from "node:assert/strict";
-import { dockerodeOptions, resolveHost } from "../../provider/connection";
+import { dockerodeOptions, resolveHost } from "../../provider/model/connection";
 import {
   endpointConfigRequest,
   endpointFromApi,
   MANAGED_LABEL,
   networkCreateRequest,
   networkFromApi,
-} from "../../provider/model";
-import { resolveName } from "../../provider/naming";
+} from "../../provider/model/model";
+import { resolveName } from "../../provider/model/naming";
 
 describe("Engine API mapping", () => {
   it("maps network inspect JSON to the camelCase model, without the library's own label", () => {

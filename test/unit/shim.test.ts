@@ -4,7 +4,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as pulumi from "@pulumi/pulumi";
-import { providerShim } from "../../provider/dynamic/shim";
+import { providerShim } from "../../provider/providers/dynamic/shim";
 import { BridgeNetwork } from "../../provider";
 
 describe("serialized provider", function () {

@@ -1,6 +1,6 @@
 import * as assert from "node:assert/strict";
-import { diffSwarmNode } from "../../provider/diff";
-import { overlayDriver } from "../../provider/drivers";
+import { diffSwarmNode } from "../../provider/model/diff";
+import { overlayDriver } from "../../provider/providers/drivers";
 import {
   formatDuration,
   localSwarmFromInfo,
@@ -8,9 +8,10 @@ import {
   swarmSpecFromApi,
   swarmSpecToApi,
   withSwarmPort,
-} from "../../provider/swarmModel";
-import { overlayOptionProblems, swarmNodeProblems } from "../../provider/validation";
-import { UNKNOWN, withoutUndefined } from "../../provider/values";
+} from "../../provider/model/swarmModel";
+import { overlayOptionProblems } from "../../provider/model/networkValidation";
+import { swarmNodeProblems } from "../../provider/model/swarmValidation";
+import { UNKNOWN, withoutUndefined } from "../../provider/model/values";
 
 const TOKEN = `SWMTKN-1-${"a1".repeat(25)}-${"b2c3d".repeat(5)}`;
 const props = (failures: { property: string }[]): string[] => failures.map((f) => f.property);

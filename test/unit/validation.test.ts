@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
-import { attachmentProblems, bridgeOptionProblems, networkProblems } from "../../provider/validation";
-import { UNKNOWN } from "../../provider/values";
+import { attachmentProblems } from "../../provider/model/attachmentValidation";
+import { bridgeOptionProblems, networkProblems } from "../../provider/model/networkValidation";
+import { UNKNOWN } from "../../provider/model/values";
 
 const reasons = (fs: { reason: string }[]): string[] => fs.map((f) => f.reason);
 

@@ -19,12 +19,13 @@
  * when it is one, else `managerConnection`.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { diffSwarmNode } from "./diff";
-import { Engine } from "./engine";
-import type { Connection } from "./model";
-import { sameValue, withoutUndefined } from "./values";
-import { swarmSpecToApi, withSwarmPort, type LocalSwarm, type SwarmNodeInfo } from "./swarmModel";
-import { failedCheck, swarmNodeProblems } from "./validation";
+import { diffSwarmNode } from "../model/diff";
+import { Engine } from "../engine/engine";
+import type { Connection } from "../model/model";
+import { sameValue, withoutUndefined } from "../model/values";
+import { swarmSpecToApi, withSwarmPort, type LocalSwarm, type SwarmNodeInfo } from "../model/swarmModel";
+import { swarmNodeProblems } from "../model/swarmValidation";
+import { failedCheck } from "../model/validation";
 import { until } from "./wait";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */

@@ -1,8 +1,8 @@
 /** What every network resource shares: args, outputs, and how args become provider inputs. */
 import * as pulumi from "@pulumi/pulumi";
-import type { Connection, IpamConfig } from "./model";
-import { providerShim } from "./dynamic/shim";
-import type { ProviderKind } from "./dynamic/impl";
+import type { Connection, IpamConfig } from "../model/model";
+import { providerShim } from "../providers/dynamic/shim";
+import type { ProviderKind } from "../providers/dynamic/impl";
 
 /** Where the Docker engine is; `Input` form of {@link Connection}. */
 export interface ConnectionArgs {

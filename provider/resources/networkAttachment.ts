@@ -7,7 +7,7 @@ import {
   outputSlots,
   type ConnectionArgs,
 } from "./network";
-import type { Connection } from "./model";
+import type { Connection } from "../model/model";
 
 /** Arguments of {@link NetworkAttachment}. */
 export interface NetworkAttachmentArgs {

@@ -1,7 +1,7 @@
 /** Per-driver rules for the network provider: pure, except the overlay precondition, which asks the engine it is handed. */
-import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "./model";
+import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "../model/model";
 import type { NetworkDriver } from "./networkProvider";
-import { bridgeOptionProblems, overlayOptionProblems } from "./validation";
+import { bridgeOptionProblems, overlayOptionProblems } from "../model/networkValidation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs */
 

@@ -12,10 +12,10 @@
  * | delete    | GET /networks/{id}, [POST .../disconnect], DELETE /networks/{id} |
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { diffNetwork } from "./diff";
-import { Engine } from "./engine";
-import { resolveName, sameAutoName } from "./naming";
-import { withoutUndefined } from "./values";
+import { diffNetwork } from "../model/diff";
+import { Engine } from "../engine/engine";
+import { resolveName, sameAutoName } from "../model/naming";
+import { withoutUndefined } from "../model/values";
 import { sleep, until } from "./wait";
 import {
   MANAGED_LABEL,
@@ -24,8 +24,9 @@ import {
   type NetworkContainer,
   type NetworkInfo,
   type NetworkSpec,
-} from "./model";
-import { failedCheck, networkProblems, type CheckFailure } from "./validation";
+} from "../model/model";
+import { networkProblems } from "../model/networkValidation";
+import { failedCheck, type CheckFailure } from "../model/validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
 

@@ -5,7 +5,7 @@
  */
 import Docker from "dockerode";
 import type { ConnectConfig } from "ssh2";
-import { dockerodeOptions, resolveHost } from "./connection";
+import { dockerodeOptions, resolveHost } from "../model/connection";
 import { sshAgent } from "./sshTransport";
 import {
   endpointConfigRequest,
@@ -17,7 +17,7 @@ import {
   type EndpointSpec,
   type NetworkInfo,
   type NetworkSpec,
-} from "./model";
+} from "../model/model";
 import {
   localSwarmFromInfo,
   nodeFromApi,
@@ -27,7 +27,7 @@ import {
   type SwarmSpec,
   type SwarmInfo,
   type SwarmNodeInfo,
-} from "./swarmModel";
+} from "../model/swarmModel";
 
 /** Engine calls time out after this long, so nothing waits on a dead engine forever. */
 export const ENGINE_TIMEOUT_MS = 60_000;

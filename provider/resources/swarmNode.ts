@@ -7,8 +7,8 @@ import {
   secretWhen,
   type ConnectionArgs,
 } from "./network";
-import type { Connection } from "./model";
-import type { NodeAvailability, NodeRole, SwarmSpec } from "./swarmModel";
+import type { Connection } from "../model/model";
+import type { NodeAvailability, NodeRole, SwarmSpec } from "../model/swarmModel";
 
 /** How a node joins an existing swarm (`docker swarm join --token TOKEN HOST:PORT`). */
 export interface SwarmJoinArgs {

@@ -13,12 +13,13 @@
  * | delete    | GET /containers/{id}/json, POST /networks/{id}/disconnect             |
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { diffAttachment } from "./diff";
-import { Engine, type ContainerInfo } from "./engine";
-import { sameAddress } from "./cidr";
-import type { EndpointInfo, NetworkInfo } from "./model";
-import { sameValue, withoutUndefined } from "./values";
-import { attachmentProblems, failedCheck } from "./validation";
+import { diffAttachment } from "../model/diff";
+import { Engine, type ContainerInfo } from "../engine/engine";
+import { sameAddress } from "../model/cidr";
+import type { EndpointInfo, NetworkInfo } from "../model/model";
+import { sameValue, withoutUndefined } from "../model/values";
+import { attachmentProblems } from "../model/attachmentValidation";
+import { failedCheck } from "../model/validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
 

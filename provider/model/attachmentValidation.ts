@@ -1,0 +1,67 @@
+/** `check` rules of NetworkAttachment. Pure. */
+import { cidrContains, parseCidr, parseIp, type Cidr } from "./cidr";
+import { addressProblem, ALIAS_RE, known, nameProblem, stringMapProblems, type CheckFailure } from "./validation";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs are validated here, then typed */
+
+/** Checks a NetworkAttachment's inputs; `subnets` are the network's, when known. */
+export function attachmentProblems(inputs: any): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
+  for (const field of ["network", "container"]) {
+    const v = inputs[field];
+    if (v === undefined || v === null || v === "") {
+      failures.push({ property: field, reason: `${field} is required: give the ${field}'s name or ID` });
+    } else if (known(v)) {
+      push(nameProblem(field, v));
+    }
+  }
+  if (known(inputs.aliases)) {
+    if (!Array.isArray(inputs.aliases)) {
+      failures.push({ property: "aliases", reason: "aliases must be a list of DNS names" });
+    } else {
+      inputs.aliases.forEach((a: unknown, i: number) => {
+        if (known(a) && (typeof a !== "string" || !ALIAS_RE.test(a))) {
+          failures.push({
+            property: `aliases[${i}]`,
+            reason: `aliases[${i}] "${String(a)}" is not a valid DNS name: use labels of letters, digits and '-', joined by '.'`,
+          });
+        }
+      });
+    }
+  }
+  push(addressProblem("ipv4Address", inputs.ipv4Address, 4));
+  push(addressProblem("ipv6Address", inputs.ipv6Address, 6));
+  if (known(inputs.linkLocalIps)) {
+    (Array.isArray(inputs.linkLocalIps) ? inputs.linkLocalIps : [inputs.linkLocalIps]).forEach(
+      (ip: unknown, i: number) => {
+        if (known(ip) && !parseIp(String(ip))) {
+          failures.push({
+            property: `linkLocalIps[${i}]`,
+            reason: `linkLocalIps[${i}] "${String(ip)}" is not an IP address`,
+          });
+        }
+      },
+    );
+  }
+  failures.push(...stringMapProblems("driverOptions", inputs.driverOptions));
+  // The network's pools, when the attachment was given the network resource and they are known.
+  const subnets = known(inputs.networkSubnets) && Array.isArray(inputs.networkSubnets) ? inputs.networkSubnets : [];
+  for (const [field, family] of [
+    ["ipv4Address", 4],
+    ["ipv6Address", 6],
+  ] as const) {
+    const ip = known(inputs[field]) ? parseIp(String(inputs[field])) : undefined;
+    if (!ip || ip.family !== family || subnets.some((s: unknown) => !known(s))) continue;
+    const pools = subnets
+      .map((s: string) => parseCidr(s))
+      .filter((c: Cidr | undefined): c is Cidr => c?.family === family);
+    if (pools.length > 0 && !pools.some((c: Cidr) => cidrContains(c, ip))) {
+      failures.push({
+        property: field,
+        reason: `${field} ${inputs[field]} is outside the network's subnets (${subnets.join(", ")}): pick an address inside one of them`,
+      });
+    }
+  }
+  return failures;
+}
