@@ -3,12 +3,15 @@
  * run by the `pulumi` command) is interrupted mid-`up` in the ways operators meet: the engine
  * killed (SIGKILL) at ~30 % and ~70 % and started again, the `pulumi` process killed (SIGKILL),
  * and Ctrl-C (SIGINT). After each, the recovery the README documents (`pulumi cancel` where a
- * lock is left, `pulumi refresh --clear-pending-creates`, `pulumi up`) must reach exactly the
+ * lock is left, the backend's checkpoint backup where a kill cut the checkpoint short,
+ * `pulumi refresh --clear-pending-creates`, `pulumi up`) must reach exactly the
  * declared resources, a second preview must plan nothing, and destroy must leave nothing labelled
  * on the engine. Each kind runs PDN_INTERRUPT_REPEATS times (default 3).
  */
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type Docker from "dockerode";
 import { MANAGED_LABEL } from "../../provider/model/model";
 import { ensureTestImage, RUN_ID, TEST_IMAGE, TEST_LABEL } from "../support/fixtures";
@@ -144,7 +147,16 @@ describe("interrupted runs converge (100 networks + 100 attachments)", function 
 
         // The documented recovery.
         p.pulumi(["cancel", "--yes"], { allowFailure: true });
-        p.pulumi(["refresh", "--yes", "--clear-pending-creates"]);
+        const refresh = p.pulumi(["refresh", "--yes", "--clear-pending-creates"], { allowFailure: true });
+        if (refresh.status !== 0) {
+          // A pulumi killed while writing the local backend's checkpoint leaves it cut short; the
+          // backend keeps the previous one beside it (seen about once in 12 runs).
+          assert.match(refresh.stderr + refresh.stdout, /failed to load checkpoint/, refresh.stderr);
+          const file = path.join(p.dir, "state", ".pulumi", "stacks", "pdn-interrupt", `int${RUN_ID}.json`);
+          fs.copyFileSync(`${file}.bak`, file);
+          console.log("      the checkpoint was cut short: restored the backend's backup");
+          p.pulumi(["refresh", "--yes", "--clear-pending-creates"]);
+        }
         p.pulumi(["up", "--yes", "--skip-preview"]);
 
         const { networks, endpoints } = await progress();
