@@ -46,3 +46,12 @@ export function withoutUndefined<T>(v: T): T {
   }
   return v;
 }
+
+/** The members of `v` named in `fields` that are set: what `check` keeps of the raw inputs. */
+export function picked<T extends object>(v: T, fields: readonly string[]): Partial<T> {
+  return Object.fromEntries(
+    fields
+      .filter((f) => (v as Record<string, unknown>)[f] !== undefined)
+      .map((f) => [f, (v as Record<string, unknown>)[f]]),
+  ) as Partial<T>;
+}

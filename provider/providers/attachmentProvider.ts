@@ -17,7 +17,7 @@ import { diffAttachment } from "../model/diff";
 import { Engine, type ContainerInfo } from "../engine/engine";
 import { sameAddress } from "../model/cidr";
 import type { EndpointInfo, NetworkInfo } from "../model/model";
-import { sameValue, withoutUndefined } from "../model/values";
+import { picked, sameValue, withoutUndefined } from "../model/values";
 import { attachmentProblems } from "../model/attachmentValidation";
 import { failedCheck } from "../model/validation";
 
@@ -115,9 +115,7 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: any, news: any) {
     const failures = attachmentProblems(news);
     if (failures.length > 0) return failedCheck(news, failures);
-    const inputs: any = {};
-    for (const f of INPUT_FIELDS) if (news[f] !== undefined) inputs[f] = news[f];
-    return { inputs };
+    return { inputs: picked(news, INPUT_FIELDS) };
   },
 
   async diff(_id: string, olds: any, news: any) {

@@ -15,7 +15,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { diffNetwork } from "../model/diff";
 import { Engine } from "../engine/engine";
 import { resolveName, sameAutoName } from "../model/naming";
-import { withoutUndefined } from "../model/values";
+import { picked, withoutUndefined } from "../model/values";
 import { sleep, until } from "./wait";
 import {
   MANAGED_LABEL,
@@ -147,8 +147,7 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
       if (failures.length > 0) return failedCheck(news, failures);
       const { name, autoNamed } = resolveName(olds ?? {}, news);
       const options = { ...news.options, ...d.typedOptions(news) };
-      const inputs: any = { name, autoNamed, driver: d.driver };
-      for (const f of [...SHARED_FIELDS, ...d.extraFields]) if (news[f] !== undefined) inputs[f] = news[f];
+      const inputs: any = { name, autoNamed, driver: d.driver, ...picked(news, [...SHARED_FIELDS, ...d.extraFields]) };
       if (Object.keys(options).length > 0) inputs.options = options;
       return { inputs };
     },

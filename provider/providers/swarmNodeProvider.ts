@@ -22,7 +22,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { diffSwarmNode } from "../model/diff";
 import { Engine } from "../engine/engine";
 import type { Connection } from "../model/model";
-import { sameValue, withoutUndefined } from "../model/values";
+import { picked, sameValue, withoutUndefined } from "../model/values";
 import { swarmSpecToApi, withSwarmPort, type LocalSwarm, type SwarmNodeInfo } from "../model/swarmModel";
 import { swarmNodeProblems } from "../model/swarmValidation";
 import { failedCheck } from "../model/validation";
@@ -211,9 +211,7 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: any, news: any) {
     const failures = swarmNodeProblems(news);
     if (failures.length > 0) return failedCheck(news, failures);
-    const inputs: any = {};
-    for (const f of INPUT_FIELDS) if (news[f] !== undefined) inputs[f] = news[f];
-    return { inputs };
+    return { inputs: picked(news, INPUT_FIELDS) };
   },
 
   async diff(_id: string, olds: any, news: any) {

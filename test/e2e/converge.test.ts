@@ -9,7 +9,7 @@ import type Docker from "dockerode";
 import type * as automation from "@pulumi/pulumi/automation";
 import { RUN_ID, TEST_IMAGE, TEST_LABEL, removeContainers, startContainer } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
-import { makeUserProject, requireCli, type UserProject } from "./project";
+import { disposeStack, makeUserProject, requireCli, type UserProject } from "./project";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- stack outputs and inspect JSON */
 
@@ -159,8 +159,7 @@ describe("edits converge: every replace and in-place field, IPv6 spellings, stop
     if (!project) return;
     process.chdir(REPO);
     try {
-      await stack?.destroy({ color: "never" }).catch(() => undefined);
-      await stack?.workspace.removeStack(stack.name).catch(() => undefined);
+      await disposeStack(stack);
     } finally {
       await removeContainers([running, created].filter(Boolean));
       project.remove();

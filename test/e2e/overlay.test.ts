@@ -8,7 +8,7 @@ import type Docker from "dockerode";
 import type * as automation from "@pulumi/pulumi/automation";
 import { ensureTestImage, exec, RUN_ID, removeContainers, startContainer, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab } from "../support/lab";
-import { makeUserProject, requireCli, type UserProject } from "./project";
+import { disposeStack, makeUserProject, requireCli, type UserProject } from "./project";
 
 const REPO = process.cwd();
 
@@ -67,10 +67,7 @@ describe("an overlay on its swarm with the real Pulumi CLI", function () {
   after(async function () {
     process.chdir(REPO);
     try {
-      if (stack) {
-        await stack.destroy({ color: "never" }).catch(() => undefined);
-        await stack.workspace.removeStack(stack.name).catch(() => undefined);
-      }
+      await disposeStack(stack);
       await removeContainers(containers);
       project?.remove();
     } finally {

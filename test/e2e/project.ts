@@ -89,6 +89,13 @@ function installUserProject(dir: string): void {
   fs.mkdirSync(path.join(dir, "state"));
 }
 
+/** Destroys what a test stack holds and removes the stack, whatever state a failed test left it in. */
+export async function disposeStack(stack: automation.Stack | undefined): Promise<void> {
+  if (!stack) return;
+  await stack.destroy({ color: "never" }).catch(() => undefined);
+  await stack.workspace.removeStack(stack.name).catch(() => undefined);
+}
+
 export function makeUserProject(): UserProject {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-e2e-"));
   installUserProject(dir);

@@ -9,7 +9,7 @@ import type Docker from "dockerode";
 import type * as automation from "@pulumi/pulumi/automation";
 import { exec, RUN_ID, TEST_LABEL, removeContainers, startContainer } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
-import { makeUserProject, requireCli, type UserProject } from "./project";
+import { disposeStack, makeUserProject, requireCli, type UserProject } from "./project";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- stack outputs and exported state are JSON */
 
@@ -98,8 +98,7 @@ describe("pulumi up / preview / refresh / destroy with the real CLI", function (
     if (!project) return;
     process.chdir(REPO);
     try {
-      await stack?.destroy({ color: "never" }).catch(() => undefined);
-      await stack?.workspace.removeStack(stack.name).catch(() => undefined);
+      await disposeStack(stack);
     } finally {
       await removeContainers(containers);
       project.remove();

@@ -12,7 +12,7 @@ import type * as automation from "@pulumi/pulumi/automation";
 import { Engine } from "../../provider/engine/engine";
 import { ensureTestImage, exec, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
-import { makeUserProject, requireCli, type UserProject } from "./project";
+import { disposeStack, makeUserProject, requireCli, type UserProject } from "./project";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- stack outputs and checkpoints are JSON */
 
@@ -115,10 +115,7 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
     this.timeout(300_000);
     process.chdir(REPO);
     try {
-      if (stack) {
-        await stack.destroy({ color: "never" }).catch(() => undefined);
-        await stack.workspace.removeStack(stack.name).catch(() => undefined);
-      }
+      await disposeStack(stack);
       await Promise.all(containers.map((c) => c.remove({ force: true }).catch(() => undefined)));
     } finally {
       project?.remove();
