@@ -1,9 +1,12 @@
 /**
- * `npm run bench`: for N bridge networks with one attachment each (N = 10 and 100, or the
- * numbers given as arguments), times `pulumi up`, a no-op `preview`, `refresh` and `destroy`
- * through the real CLI, and the same engine calls made directly with dockerode (the floor), and
- * prints each ratio, the engine calls each operation made (counted by a proxy in front of the
- * engine's socket), the provider process's peak memory and the state size per resource.
+ * `npm run bench [N ...]`: N bridge networks with one attachment each (N = 10 and 100 unless
+ * given), deployed by a program file with the `pulumi` command as users run it: `up`, a no-op
+ * `preview`, `refresh` and `destroy`, next to the same engine calls made directly with dockerode
+ * (the floor). It prints, per operation: the time, the time per resource over an empty stack's
+ * (the slope, which stays flat when cost is linear in N), the ratio to the floor as measured and
+ * net of Pulumi's fixed cost (the empty stack's time), the engine calls (counted by a proxy in
+ * front of the engine's socket) in all and per resource, and the provider process's peak memory;
+ * then the state's bytes per resource and how much of it is the serialized provider.
  * A script that prints numbers, not a test.
  */
 import * as fs from "node:fs";
@@ -13,8 +16,8 @@ import * as path from "node:path";
 import type Docker from "dockerode";
 import { startTestEngine } from "../test/support/engine";
 import { ensureTestImage, RUN_ID, startContainer, TEST_LABEL } from "../test/support/fixtures";
-import { makeUserProject } from "../test/e2e/project";
-import { printTable, timed, versusFloor } from "./util";
+import { cliProject } from "../test/e2e/project";
+import { printTable, timed } from "./util";
 
 /** A unix-socket proxy to the engine that counts HTTP requests passing through it. */
 function countingProxy(target: string): { host: string; count: () => number; reset: () => void; close: () => void } {
@@ -87,6 +90,35 @@ async function floor(docker: Docker, containers: string[]): Promise<Record<strin
   return { up: create, refresh, destroy };
 }
 
+/** The program a user would write: a network and an attachment per container listed in containers.json. */
+const PROGRAM = `import * as fs from "node:fs";
+import { BridgeNetwork, NetworkAttachment } from "pulumi-docker-networking";
+
+const containers: string[] = JSON.parse(fs.readFileSync("containers.json", "utf8"));
+containers.forEach((container, i) => {
+  const network = new BridgeNetwork(\`net-\${i}\`, { labels: { "${TEST_LABEL}": "${RUN_ID}" } });
+  new NetworkAttachment(\`att-\${i}\`, { network, container });
+});
+`;
+
+const OPS: [string, string[]][] = [
+  ["up", ["up", "--yes", "--skip-preview"]],
+  ["preview (no-op)", ["preview", "--expect-no-changes"]],
+  ["refresh", ["refresh", "--yes", "--skip-preview"]],
+  ["destroy", ["destroy", "--yes", "--skip-preview"]],
+];
+
+/** Bytes per resource of the stack's state file, and of them the serialized provider's. */
+function stateBytes(dir: string, stack: string, resources: number): { total: number; provider: number } {
+  const file = path.join(dir, "state/.pulumi/stacks/pdn-bench", `${stack}.json`);
+  const text = fs.readFileSync(file, "utf8");
+  const provider = (JSON.parse(text).checkpoint.latest.resources as { inputs?: any; outputs?: any }[]) // eslint-disable-line @typescript-eslint/no-explicit-any
+    .flatMap((r) => [r.inputs?.__provider, r.outputs?.__provider])
+    .filter((p): p is string => typeof p === "string")
+    .reduce((sum, p) => sum + JSON.stringify(p).length, 0);
+  return { total: Buffer.byteLength(text) / resources, provider: provider / resources };
+}
+
 async function main(): Promise<void> {
   const sizes = process.argv
     .slice(2)
@@ -94,62 +126,94 @@ async function main(): Promise<void> {
     .filter((n) => n > 0);
   const engine = await startTestEngine();
   const proxy = countingProxy(engine.host);
-  process.env.DOCKER_HOST = proxy.host;
   await ensureTestImage(engine.docker);
-  const project = makeUserProject();
-  const repo = process.cwd();
-  process.chdir(project.dir);
+  process.env.DOCKER_HOST = proxy.host;
+  const stack = `bench${RUN_ID}`;
+  const project = cliProject(
+    {
+      files: {
+        "Pulumi.yaml": "name: pdn-bench\nruntime:\n  name: nodejs\n  options:\n    typescript: true\nmain: index.ts\n",
+        "index.ts": PROGRAM,
+        "containers.json": "[]",
+      },
+    },
+    stack,
+  );
+  const pulumi = async (args: string[]): Promise<void> => {
+    const r = await project.start(args).done;
+    if (r.status !== 0) throw new Error(`pulumi ${args.join(" ")} exited ${r.status}:\n${r.stdout}\n${r.stderr}`);
+  };
   const rows: string[][] = [];
+  const states: string[] = [];
   try {
+    // Pulumi's fixed cost: the same operations on the empty stack.
+    const empty: Record<string, number> = {};
+    for (const [op, args] of OPS) empty[op] = await timed(() => pulumi(args));
+    rows.push(...OPS.map(([op]) => ["0", op, empty[op].toFixed(0), "", "", "", "", "", "", ""]));
     for (const n of sizes.length ? sizes : [10, 100]) {
       const containers: Docker.Container[] = [];
       for (let i = 0; i < n; i++) containers.push(await startContainer(engine.docker, `bench-${n}-${i}`));
       const ids = containers.map((c) => c.id);
-      const stack = await project.stack(`bench${n}${RUN_ID}`, async () => {
-        for (const [i, id] of ids.entries()) {
-          const network = new project.lib.BridgeNetwork(`net-${i}`, { labels: { [TEST_LABEL]: RUN_ID } });
-          new project.lib.NetworkAttachment(`att-${i}`, { network, container: id });
-        }
-      });
-      const measure = async (op: string, fn: () => Promise<unknown>): Promise<void> => {
+      project.write("containers.json", JSON.stringify(ids));
+      const resources = 2 * n;
+      for (const [op, args] of OPS) {
         proxy.reset();
-        const { result: ms, peakKiB } = await withPeakProviderMemory(() => timed(fn));
-        results[op] = { ms, calls: proxy.count(), peakKiB };
-      };
-      const results: Record<string, { ms: number; calls: number; peakKiB: number }> = {};
-      await measure("up", () => stack.up({ color: "never" }));
-      await measure("preview (no-op)", () => stack.preview({ color: "never" }));
-      await measure("refresh", () => stack.refresh({ color: "never" }));
-      const stateFile = fs
-        .readdirSync(path.join(project.dir, "state/.pulumi/stacks/pdn-e2e"))
-        .find((f) => f === `${stack.name}.json`)!;
-      const stateBytes = fs.statSync(path.join(project.dir, "state/.pulumi/stacks/pdn-e2e", stateFile)).size;
-      await measure("destroy", () => stack.destroy({ color: "never" }));
-      await stack.workspace.removeStack(stack.name);
-      proxy.reset();
-      const direct = await floor(engine.docker, ids);
-      for (const [op, r] of Object.entries(results)) {
+        const { result: ms, peakKiB } = await withPeakProviderMemory(() => timed(() => pulumi(args)));
+        const calls = proxy.count();
+        if (op === "refresh") {
+          const s = stateBytes(project.dir, stack, resources);
+          states.push(
+            `N=${n}: state ${s.total.toFixed(0)} B/resource, of which the serialized provider (inputs and outputs) ${s.provider.toFixed(0)} B`,
+          );
+        }
         rows.push([
           String(n),
           op,
-          ...versusFloor(op, r.ms, direct),
-          String(r.calls),
-          (r.peakKiB / 1024).toFixed(0),
-          op === "up" ? (stateBytes / (2 * n)).toFixed(0) : "",
+          ms.toFixed(0),
+          ((ms - empty[op]) / resources).toFixed(1),
+          "",
+          "",
+          "",
+          String(calls),
+          (calls / resources).toFixed(2),
+          (peakKiB / 1024).toFixed(0),
         ]);
+      }
+      project.write("containers.json", "[]");
+      proxy.reset();
+      const direct = await floor(engine.docker, ids);
+      for (const row of rows.slice(-OPS.length)) {
+        const base = direct[row[1].split(" ")[0]];
+        if (base === undefined) continue;
+        row[4] = base.toFixed(0);
+        row[5] = (Number(row[2]) / base).toFixed(2);
+        row[6] = ((Number(row[2]) - empty[row[1]]) / base).toFixed(2);
       }
       await Promise.all(containers.map((c) => c.remove({ force: true })));
     }
   } finally {
-    process.chdir(repo);
+    await project.start(["destroy", "--yes", "--skip-preview"]).done;
     project.remove();
     proxy.close();
     await engine.stop();
   }
+  console.log("N networks + N attachments, one `pulumi` command each; N = 0 is the empty stack (Pulumi's fixed cost)");
   printTable(
-    ["N", "operation", "pulumi ms", "dockerode ms", "ratio", "engine calls", "provider peak MiB", "state B/resource"],
+    [
+      "N",
+      "operation",
+      "pulumi ms",
+      "ms/resource over empty",
+      "dockerode ms",
+      "pulumi/floor",
+      "(pulumi - empty)/floor",
+      "engine calls",
+      "calls/resource",
+      "provider peak MiB",
+    ],
     rows,
   );
+  for (const s of states) console.log(s);
 }
 
 main().catch((e) => {

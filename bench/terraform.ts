@@ -21,13 +21,15 @@ const ROUNDS = Number(process.env.PDN_BENCH_ROUNDS ?? 3);
 const OPS = ["up", "preview (no-op)", "refresh", "destroy"] as const;
 type Op = (typeof OPS)[number];
 
-const subnet = (n: number, i: number): string => `10.${200 + Math.floor((n + i) / 256)}.${(n + i) % 256}.0/24`;
+/** The i-th /24 of a tool's own range (0: this library, 1: Terraform, 2: the floor), up to 1024 each. */
+const MAX_N = 1024;
+const subnet = (tool: number, i: number): string => `10.${200 + 4 * tool + Math.floor(i / 256)}.${i % 256}.0/24`;
 
 function pulumiProgram(n: number): string {
   return `import { BridgeNetwork } from "pulumi-docker-networking";
 for (let i = 0; i < ${n}; i++) {
   new BridgeNetwork(\`net-\${i}\`, {
-    ipamConfigs: [{ subnet: \`10.\${200 + Math.floor((${n} + i) / 256)}.\${(${n} + i) % 256}.0/24\` }],
+    ipamConfigs: [{ subnet: \`10.\${200 + Math.floor(i / 256)}.\${i % 256}.0/24\` }],
     labels: { "${TEST_LABEL}": "${RUN_ID}", tier: "bench" },
   });
 }
@@ -47,7 +49,7 @@ resource "docker_network" "net" {
   count = ${n}
   name  = "tf-\${count.index}-${RUN_ID}"
   ipam_config {
-    subnet = "10.${200 + 4}.\${count.index}.0/24"
+    subnet = "10.\${204 + floor(count.index / 256)}.\${count.index % 256}.0/24"
   }
   labels {
     label = "${TEST_LABEL}"
@@ -74,7 +76,7 @@ async function main(): Promise<void> {
   const rows: string[][] = [];
   try {
     for (const n of sizes.length ? sizes : [10, 100]) {
-      if (n > 250) throw new Error(`N ${n}: at most 250 (the /24s of the benchmark's address range)`);
+      if (n > MAX_N) throw new Error(`N ${n}: at most ${MAX_N} (the /24s of each tool's address range)`);
       const times: Record<"pulumi" | "terraform" | "floor", Record<Op, number[]>> = {
         pulumi: { up: [], "preview (no-op)": [], refresh: [], destroy: [] },
         terraform: { up: [], "preview (no-op)": [], refresh: [], destroy: [] },
@@ -141,6 +143,8 @@ async function main(): Promise<void> {
           (p / t).toFixed(2),
           f === undefined ? "-" : (p / f).toFixed(1),
           f === undefined ? "-" : (t / f).toFixed(1),
+          (p / n).toFixed(1),
+          (t / n).toFixed(1),
         ]);
       }
     }
@@ -158,6 +162,8 @@ async function main(): Promise<void> {
       "pulumi/terraform",
       "pulumi/floor",
       "terraform/floor",
+      "pulumi ms/network",
+      "terraform ms/network",
     ],
     rows,
   );
@@ -170,7 +176,7 @@ async function floor(docker: Docker, n: number): Promise<Record<"up" | "refresh"
     for (let i = 0; i < n; i++) {
       const created = await docker.createNetwork({
         Name: `floor-${i}-${RUN_ID}`,
-        IPAM: { Config: [{ Subnet: subnet(2 * n, i) }] },
+        IPAM: { Config: [{ Subnet: subnet(2, i) }] },
         Labels: { [TEST_LABEL]: RUN_ID, tier: "bench" },
       });
       ids.push(created.id);

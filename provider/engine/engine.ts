@@ -158,16 +158,32 @@ export class Engine {
     );
   }
 
-  async listNetworks(filters: NetworkFilters = {}): Promise<NetworkInfo[]> {
+  /** `docker network ls --filter`, as listed: without attached containers. */
+  private networkSummaries(filters: NetworkFilters): Promise<any[]> {
     const f = Object.fromEntries(
       Object.entries(filters)
         .filter(([, v]) => v !== undefined)
         .map(([k, v]) => [k, Array.isArray(v) ? v : [v]]),
     );
-    const summaries = await this.call("docker network ls", () => this.docker.listNetworks({ filters: f }));
+    return this.call("docker network ls", () => this.docker.listNetworks({ filters: f }));
+  }
+
+  async listNetworks(filters: NetworkFilters = {}): Promise<NetworkInfo[]> {
+    const summaries = await this.networkSummaries(filters);
     // The list omits attached containers; inspect each (a network removed meanwhile drops out).
     const infos = await Promise.all(summaries.map((s: any) => this.inspectNetwork(s.Id)));
     return infos.filter((n): n is NetworkInfo => n !== undefined);
+  }
+
+  /** ID, name and labels of each network `docker network ls --filter` lists: one call, no inspect. */
+  async networkLabels(
+    filters: NetworkFilters = {},
+  ): Promise<{ id: string; name: string; labels: Record<string, string> }[]> {
+    return (await this.networkSummaries(filters)).map((s: any) => ({
+      id: s.Id,
+      name: s.Name,
+      labels: { ...s.Labels },
+    }));
   }
 
   inspectContainer(ref: string): Promise<ContainerInfo | undefined> {

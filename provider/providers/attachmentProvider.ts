@@ -1,16 +1,17 @@
 /**
  * The dynamic provider of NetworkAttachment: a container plugged into a network.
  *
- * | lifecycle | Engine API                                                            |
- * |-----------|-----------------------------------------------------------------------|
- * | check     | none: validation                                                      |
- * | diff      | none: any endpoint change is a replacement (disconnect, then connect) |
- * | create    | GET /networks/{ref}, /containers/{ref}/json, [/info]; POST /networks/{id}/connect |
- * |           | (already attached: taken over when the settings match, else connected again)  |
- * |           | (a failed connect is undone: the engine keeps a half-written endpoint)  |
- * | read      | GET /containers/{id}/json; container or endpoint gone → dropped        |
- * | update    | none: only connection secrets change                                  |
- * | delete    | GET /containers/{id}/json, POST /networks/{id}/disconnect             |
+ * | lifecycle | Engine API                                                              |
+ * |-----------|-------------------------------------------------------------------------|
+ * | check     | none: validation                                                        |
+ * | diff      | none: any endpoint change is a replacement (disconnect, then connect)   |
+ * | create    | POST /networks/{id}/connect, GET /containers/{id}/json (a network given |
+ * |           | by name: GET /networks first, as the CLI resolves it)                   |
+ * |           | already attached: taken over when the settings match, else connected again |
+ * |           | failed: undone (the engine keeps a half-written endpoint), then explained |
+ * | read      | GET /containers/{id}/json; container or endpoint gone → dropped          |
+ * | update    | none: only connection secrets change                                    |
+ * | delete    | POST /networks/{id}/disconnect (already gone counts as done)            |
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { diffAttachment } from "../model/diff";
@@ -96,20 +97,62 @@ function addressTaken(network: NetworkInfo, inputs: any): string | undefined {
   return undefined;
 }
 
+/** A network reference the engine resolves exactly (a name may lose to another network's ID prefix there). */
+const FULL_ID = /^[0-9a-f]{64}$/;
+
 /**
- * Undoes what a failed connect left: the engine keeps the container's new settings for the network
- * although the connect failed, and the container then cannot start again. A plain connect replaces
- * them and a disconnect removes them, leaving the container as it was.
+ * The container's endpoint on the network `ref` (an ID, or the name it is filed under), and the
+ * network's ID and name as the container reports them; a container never started files its
+ * settings without the network's ID, so that case asks the network.
  */
-async function undoConnect(engine: Engine, before: ContainerInfo, network: string): Promise<void> {
-  const after = await engine.inspectContainer(before.id);
-  const stale = after && Object.keys(after.networks).filter((n) => !(n in before.networks));
-  for (const name of stale ?? []) {
-    if (after!.networks[name].endpointId !== "") continue;
-    await engine.connect(network, before.id, {});
-    await engine.disconnect(network, before.id, true);
+async function located(
+  engine: Engine,
+  container: ContainerInfo,
+  ref: string,
+): Promise<{ network: { id: string; name: string }; endpoint: EndpointInfo } | undefined> {
+  for (const [name, endpoint] of Object.entries(container.networks)) {
+    if (endpoint.networkId === ref || (name === ref && endpoint.networkId !== "")) {
+      return { network: { id: endpoint.networkId, name }, endpoint };
+    }
   }
+  const network = await engine.inspectNetwork(ref);
+  const endpoint = network && endpointOn(container, network.id, network.name);
+  return endpoint && { network: { id: network.id, name: network.name }, endpoint };
 }
+
+/**
+ * Why a connect failed, in the user's terms, after undoing what it left: the engine keeps the
+ * container's new settings for the network although the connect failed (then the container
+ * cannot start again); a plain connect replaces them and a disconnect removes them. Only settings
+ * without a live endpoint are undone: a connect of a stopped container replaces its settings
+ * instead of failing, so a failure leaves no earlier settings of its own there.
+ */
+async function failedConnect(engine: Engine, ref: string, inputs: any, err: unknown): Promise<Error> {
+  const [container, network] = await Promise.all([
+    engine.inspectContainer(inputs.container),
+    engine.findNetwork(ref).catch(() => undefined),
+  ]);
+  if (!container) {
+    return new Error(
+      `NetworkAttachment: container "${inputs.container}" not found on ${engine.host}: check the name or ID`,
+    );
+  }
+  if (!network) {
+    return new Error(
+      `NetworkAttachment: network "${inputs.network}" not found on ${engine.host}: create it first or check the name`,
+    );
+  }
+  const stale = endpointOn(container, network.id, network.name);
+  if (stale && stale.endpointId === "") {
+    await engine.connect(network.id, container.id, {}).catch(() => undefined);
+    await engine.disconnect(network.id, container.id, true).catch(() => undefined);
+  }
+  const taken = addressTaken(network, inputs);
+  return taken ? new Error(`NetworkAttachment on ${engine.host}: ${taken}`) : (err as Error);
+}
+
+/** Whether a connect failed because the container already has a live endpoint on the network. */
+const alreadyAttached = (err: unknown): boolean => /already exists in network/i.test(String((err as Error)?.message));
 
 export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: any, news: any) {
@@ -124,54 +167,39 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: any) {
     const engine = Engine.connect(inputs.connection);
-    const [found, container] = await Promise.all([
-      engine.findNetwork(inputs.network),
-      engine.inspectContainer(inputs.container),
-    ]);
-    // A swarm node that is not a manager sees an attachable overlay only once a local container is
-    // on it; connecting by reference makes the engine fetch it from the managers.
-    const swarm = found ? undefined : await engine.localSwarm();
-    const viaSwarm = swarm?.state === "active" && !swarm.isManager;
-    if (!found && !viaSwarm)
-      throw new Error(
-        `NetworkAttachment: network "${inputs.network}" not found on ${engine.host}: create it first or check the name`,
-      );
-    if (!container)
-      throw new Error(
-        `NetworkAttachment: container "${inputs.container}" not found on ${engine.host}: check the name or ID`,
-      );
-    const existing = found && endpointOn(container, found.id, found.name);
-    let before = container;
-    if (found && existing) {
-      // Already attached: by an earlier run that was interrupted before its state was saved, or by
-      // hand. With the declared settings it is taken over; with others it is connected again.
-      if (endpointMatches(existing, inputs)) {
-        return { id: `${found.id}:${container.id}`, outs: outputsOf(inputs, found, container, existing) };
-      }
-      await engine.disconnect(found.id, container.id, true);
-      const { [found.name]: _gone, ...rest } = container.networks;
-      before = { ...container, networks: rest };
-    }
-    const taken = found && addressTaken(found, inputs);
-    if (taken) throw new Error(`NetworkAttachment on ${engine.host}: ${taken}`);
-    const ref = found?.id ?? inputs.network;
+    // A name is looked up as the CLI would. Not found, it is passed on as it is: a swarm worker
+    // sees an attachable overlay only once a local container is on it, and connecting by
+    // reference makes the engine fetch it from the managers.
+    const ref = FULL_ID.test(inputs.network)
+      ? inputs.network
+      : ((await engine.findNetwork(inputs.network))?.id ?? inputs.network);
     try {
-      await engine.connect(ref, container.id, inputs);
+      await engine.connect(ref, inputs.container, inputs);
     } catch (err) {
-      await undoConnect(engine, before, ref).catch(() => undefined);
-      throw err;
+      if (!alreadyAttached(err)) throw await failedConnect(engine, ref, inputs, err);
+      // Attached already: by an earlier run that was interrupted before its state was saved, or by
+      // hand. With the declared settings it is taken over; with others it is connected again.
+      const container = await engine.inspectContainer(inputs.container);
+      const existing = container && (await located(engine, container, ref));
+      if (!existing) throw err;
+      if (!endpointMatches(existing.endpoint, inputs)) {
+        await engine.disconnect(existing.network.id, container.id, true);
+        await engine.connect(existing.network.id, container.id, inputs).catch(async (again) => {
+          throw await failedConnect(engine, ref, inputs, again);
+        });
+      }
     }
-    const [network, after] = await Promise.all([
-      found ?? engine.findNetwork(inputs.network),
-      engine.inspectContainer(container.id),
-    ]);
-    const endpoint = network && after && endpointOn(after, network.id, network.name);
-    if (!network || !after || !endpoint) {
+    const after = await engine.inspectContainer(inputs.container);
+    const attached = after && (await located(engine, after, ref));
+    if (!after || !attached) {
       throw new Error(
-        `NetworkAttachment: container "${container.name}" left network "${inputs.network}" right after connect on ${engine.host}`,
+        `NetworkAttachment: container "${inputs.container}" left network "${inputs.network}" right after connect on ${engine.host}`,
       );
     }
-    return { id: `${network.id}:${container.id}`, outs: outputsOf(inputs, network, after, endpoint) };
+    return {
+      id: `${attached.network.id}:${after.id}`,
+      outs: outputsOf(inputs, attached.network, after, attached.endpoint),
+    };
   },
 
   async read(_id: string, props: any) {
@@ -190,9 +218,11 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async delete(_id: string, props: any) {
-    const engine = Engine.connect(props.connection);
-    const container = await engine.inspectContainer(props.containerId);
-    if (!container || !endpointOn(container, props.networkId, props.networkName)) return;
-    await engine.disconnect(props.networkId, props.containerId);
+    // Gone already (the container, the network, or the endpoint) is what delete wants.
+    await Engine.connect(props.connection)
+      .disconnect(props.networkId, props.containerId)
+      .catch((err) => {
+        if (!/is not connected/i.test(String(err?.message))) throw err;
+      });
   },
 };

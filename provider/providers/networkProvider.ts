@@ -1,15 +1,17 @@
 /**
  * The dynamic provider of networks (bridge, and overlay through its own driver rules):
  *
- * | lifecycle | Engine API                                                      |
- * |-----------|-----------------------------------------------------------------|
- * | check     | none: validation, defaults, auto-name                            |
- * | diff      | none: every engine-side change is a replacement                  |
- * | create    | GET /networks?filters=label (an earlier, interrupted create's network), |
- * |           | POST /networks/create, GET /networks/{id} (adopt: GET by name)   |
- * | read      | GET /networks/{id}; gone → dropped from state                    |
- * | update    | none: only connection secrets and delete behaviour change        |
- * | delete    | GET /networks/{id}, [POST .../disconnect], DELETE /networks/{id} |
+ * | lifecycle | Engine API                                                          |
+ * |-----------|---------------------------------------------------------------------|
+ * | check     | none: validation, defaults, auto-name                                |
+ * | diff      | none: every engine-side change is a replacement                      |
+ * | create    | POST /networks/create, GET /networks/{id}; once per engine and run:  |
+ * |           | GET /networks?filters=label (an earlier, interrupted create's network) |
+ * |           | adopt: GET /networks (by name) instead                               |
+ * | read      | GET /networks/{id}; gone → dropped from state                        |
+ * | update    | none: only connection secrets and delete behaviour change            |
+ * | delete    | DELETE /networks/{id}; in use: GET /networks/{id}, [POST .../disconnect], |
+ * |           | DELETE again; swarm-scoped: GET until its local copy is gone          |
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { diffNetwork } from "../model/diff";
@@ -91,6 +93,13 @@ async function settled(engine: Engine, first: NetworkInfo, inputs: any): Promise
 }
 
 /**
+ * The networks this library labelled on each engine, as the provider process first saw them
+ * (one list per engine and run, not one per create): an earlier, interrupted run's networks are
+ * there before this process starts.
+ */
+const labelledAtStart = new Map<string, Promise<{ id: string; name: string; owner: string }[]>>();
+
+/**
  * The network an earlier, interrupted create of this very resource made (the engine did it, the
  * state never recorded it): labelled by this library for this resource, with the declared
  * settings (an auto-name may differ in its random part), no container on it yet. Taken over
@@ -99,46 +108,58 @@ async function settled(engine: Engine, first: NetworkInfo, inputs: any): Promise
  */
 async function madeEarlier(engine: Engine, inputs: any): Promise<NetworkInfo | undefined> {
   if (!inputs.owner) return undefined;
-  const mine = await engine.listNetworks({ label: [`${MANAGED_LABEL}=true`, `${OWNER_LABEL}=${inputs.owner}`] });
-  return mine.find((n) => {
-    const named = { ...inputs, name: n.name };
-    return (
-      (inputs.autoNamed ? sameAutoName(n.name, inputs.name) : n.name === inputs.name) &&
-      n.containers.length === 0 &&
-      !diffNetwork(outputsOf(named, n, false), named).changes
-    );
-  });
+  let labelled = labelledAtStart.get(engine.host);
+  if (!labelled) {
+    labelled = engine
+      .networkLabels({ label: [`${MANAGED_LABEL}=true`] })
+      .then((all) => all.map((n) => ({ id: n.id, name: n.name, owner: n.labels[OWNER_LABEL] })));
+    labelledAtStart.set(engine.host, labelled);
+    labelled.catch(() => labelledAtStart.delete(engine.host));
+  }
+  const named = (name: string): boolean => (inputs.autoNamed ? sameAutoName(name, inputs.name) : name === inputs.name);
+  for (const candidate of (await labelled).filter((n) => n.owner === inputs.owner && named(n.name))) {
+    // Inspected now: it may have gone, or gained containers, since the list.
+    const n = await engine.inspectNetwork(candidate.id);
+    const declared = { ...inputs, name: candidate.name };
+    if (n && n.containers.length === 0 && !diffNetwork(outputsOf(declared, n, false), declared).changes) return n;
+  }
+  return undefined;
 }
 
 /** How long a network's last endpoints may take to go (the engine removes them asynchronously). */
 const ENDPOINTS_GONE_MS = 15_000;
 
 /**
- * `docker network rm`, waiting (bounded) for what the engine does asynchronously: removing
- * endpoints (an overlay's load balancer, a container disconnected a moment ago) before, and a
- * swarm-scoped network's local copy after, so that a replacement with the same name or pool can
- * follow at once.
+ * `docker network rm` of a network whose containers are gone or going: retried (bounded) while
+ * the engine removes endpoints asynchronously (an overlay's load balancer, a container
+ * disconnected a moment ago).
  */
-async function removeOnceFree(engine: Engine, { id, scope }: NetworkInfo): Promise<void> {
+async function removeWhenFree(engine: Engine, id: string): Promise<void> {
   const end = Date.now() + ENDPOINTS_GONE_MS;
   for (;;) {
     try {
       await engine.removeNetwork(id);
-      break;
+      return;
     } catch (err) {
-      if (!/active endpoints/i.test(String((err as Error).message)) || Date.now() > end) throw err;
+      if (!inUse(err) || Date.now() > end) throw err;
     }
     await sleep(250);
   }
-  if (scope !== "swarm") return;
-  const gone = await until(Math.max(end - Date.now(), 1000), async () =>
-    (await engine.inspectNetwork(id)) ? undefined : true,
-  );
+}
+
+/**
+ * Waits (bounded) until a removed swarm-scoped network's local copy is gone too, so that a
+ * replacement with the same name or pool can follow at once.
+ */
+async function localCopyGone(engine: Engine, id: string): Promise<void> {
+  const gone = await until(ENDPOINTS_GONE_MS, async () => ((await engine.inspectNetwork(id)) ? undefined : true));
   if (!gone)
     throw new Error(
       `docker network rm ${id} on ${engine.host}: the network is still listed after ${ENDPOINTS_GONE_MS / 1000} s`,
     );
 }
+
+const inUse = (err: unknown): boolean => /active endpoints/i.test(String((err as Error)?.message));
 
 export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvider {
   return {
@@ -194,20 +215,24 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
 
     async delete(id: string, props: any) {
       const engine = Engine.connect(props.connection as Connection | undefined);
-      const info = await engine.inspectNetwork(id);
-      if (!info) return;
-      // The swarm's load-balancer endpoint (lb-<network>) is the engine's own and goes with the network.
-      const users = info.containers.filter((c) => !c.containerId.startsWith("lb-"));
-      if (users.length > 0) {
-        if (!props.disconnectOnDelete) {
+      // Removed at once when nothing is on it; else inspected to say by whom, or to disconnect them.
+      try {
+        await engine.removeNetwork(id);
+      } catch (err) {
+        if (!inUse(err)) throw err;
+        const info = await engine.inspectNetwork(id);
+        // The swarm's load-balancer endpoint (lb-<network>) is the engine's own and goes with the network.
+        const users = info?.containers.filter((c) => !c.containerId.startsWith("lb-")) ?? [];
+        if (users.length > 0 && !props.disconnectOnDelete) {
           throw new Error(
-            `${d.kind} "${info.name}" on ${engine.host} is still used by ${users.length} container(s): ${listContainers(users)}. ` +
-              `Disconnect them (docker network disconnect ${info.name} <container>) or set disconnectOnDelete: true`,
+            `${d.kind} "${info!.name}" on ${engine.host} is still used by ${users.length} container(s): ${listContainers(users)}. ` +
+              `Disconnect them (docker network disconnect ${info!.name} <container>) or set disconnectOnDelete: true`,
           );
         }
         for (const c of users) await engine.disconnect(id, c.containerId, true);
+        if (info) await removeWhenFree(engine, id);
       }
-      await removeOnceFree(engine, info);
+      if (props.scope === "swarm") await localCopyGone(engine, id);
     },
   };
 }
