@@ -9,9 +9,16 @@
  * - {@link getNetwork} / {@link listNetworks} / {@link getSwarm}: `docker network inspect` / `ls`, `docker swarm inspect`
  */
 export { BridgeNetwork, type BridgeNetworkArgs } from "./resources/bridgeNetwork";
-export { OverlayNetwork, type OverlayNetworkArgs } from "./resources/overlayNetwork";
+export { OverlayNetwork, type OverlayNetworkArgs, type OverlayVerifyArgs } from "./resources/overlayNetwork";
+export type { PairResult } from "./model/probe";
 export { NetworkAttachment, type NetworkAttachmentArgs } from "./resources/networkAttachment";
-export { SwarmNode, type SwarmNodeArgs, type SwarmJoinArgs, type SwarmSpecArgs } from "./resources/swarmNode";
+export {
+  SwarmNode,
+  type SwarmNodeArgs,
+  type SwarmJoinArgs,
+  type SwarmSpecArgs,
+  type ProbeArgs,
+} from "./resources/swarmNode";
 export { SwarmCluster, type SwarmClusterArgs, type SwarmHostArgs } from "./resources/swarmCluster";
 export { NetworkResource, type NetworkArgs, type ConnectionArgs, type IpamConfigArgs } from "./resources/network";
 export {

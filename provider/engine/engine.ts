@@ -7,12 +7,14 @@ import Docker from "dockerode";
 import type { ConnectConfig } from "ssh2";
 import { dockerodeOptions, resolveHost } from "../model/connection";
 import { sshAgent } from "./sshTransport";
+import { PROBE_LABEL } from "../model/probe";
 import {
   endpointConfigRequest,
   endpointFromApi,
   networkCreateRequest,
   networkFromApi,
   type Connection,
+  MANAGED_LABEL,
   type EndpointInfo,
   type EndpointSpec,
   type NetworkInfo,
@@ -308,6 +310,98 @@ export class Engine {
         this.docker
           .getNode(id)
           .remove({ force })
+          .then(() => true),
+      { value: false },
+    );
+  }
+
+  /**
+   * Starts a probe container (`docker run -d --network NETWORK IMAGE CMD`) labelled as the
+   * library's probe. The image is never pulled: a missing one is an error saying how to provide it.
+   */
+  async startProbe(probe: { image: string; cmd: string[]; network: string; name?: string }): Promise<string> {
+    const created: any = await this.call(`docker run ${probe.image}`, () =>
+      this.docker.createContainer({
+        name: probe.name,
+        Image: probe.image,
+        Cmd: probe.cmd,
+        Tty: true,
+        Labels: { [MANAGED_LABEL]: "true", [PROBE_LABEL]: "true" },
+        HostConfig: { NetworkMode: probe.network },
+      }),
+    ).catch((err: Error) => {
+      if (/no such image/i.test(err.message)) {
+        throw new Error(
+          `probe image "${probe.image}" is not on ${this.host}, and the library never pulls: provide it there (docker pull ${probe.image}, or docker load / docker import), or name another image with a shell and busybox's nc and ping`,
+        );
+      }
+      throw err;
+    });
+    try {
+      await this.call(`docker start ${created.id}`, () => this.docker.getContainer(created.id).start());
+    } catch (err) {
+      await this.removeContainer(created.id);
+      throw err;
+    }
+    return created.id;
+  }
+
+  /** Runs `sh -c SCRIPT` in a probe (`docker exec`), bounded by `timeoutMs`; resolves to its output. */
+  execProbe(id: string, script: string, timeoutMs: number): Promise<string> {
+    return this.call(`docker exec ${id.slice(0, 12)}`, async () => {
+      const exec = await this.docker
+        .getContainer(id)
+        .exec({ Cmd: ["sh", "-c", script], AttachStdout: true, AttachStderr: true, Tty: true });
+      const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+      return await new Promise<string>((resolve, reject) => {
+        let out = "";
+        const timer = setTimeout(() => {
+          stream.destroy();
+          reject(new Error(`no end within ${timeoutMs / 1000} s`));
+        }, timeoutMs);
+        stream.on("data", (d: Buffer) => (out += d.toString("utf8")));
+        stream.on("end", () => (clearTimeout(timer), resolve(out)));
+        stream.on("error", (e: Error) => (clearTimeout(timer), reject(e)));
+      });
+    });
+  }
+
+  /**
+   * A probe that runs `sh -c SCRIPT` to its end (`docker run --rm`), bounded by `timeoutMs`, and is
+   * removed whatever happens; resolves to its output.
+   */
+  async runProbe(probe: { image: string; script: string; network: string; timeoutMs: number }): Promise<string> {
+    const id = await this.startProbe({ ...probe, cmd: ["sh", "-c", probe.script] });
+    try {
+      const container = this.docker.getContainer(id);
+      await this.call(`docker wait ${id.slice(0, 12)}`, async () => {
+        let timer: NodeJS.Timeout | undefined;
+        const late = new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error(`no end within ${probe.timeoutMs / 1000} s`)), probe.timeoutMs);
+        });
+        try {
+          return await Promise.race([container.wait(), late]);
+        } finally {
+          clearTimeout(timer);
+        }
+      });
+      const logs = await this.call(`docker logs ${id.slice(0, 12)}`, () =>
+        container.logs({ stdout: true, stderr: true, follow: false }),
+      );
+      return Buffer.isBuffer(logs) ? logs.toString("utf8") : String(logs);
+    } finally {
+      await this.removeContainer(id);
+    }
+  }
+
+  /** `docker rm --force`; true when it was there. */
+  removeContainer(id: string): Promise<boolean> {
+    return this.call(
+      `docker rm --force ${id.slice(0, 12)}`,
+      () =>
+        this.docker
+          .getContainer(id)
+          .remove({ force: true })
           .then(() => true),
       { value: false },
     );

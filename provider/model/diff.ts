@@ -247,6 +247,8 @@ const SWARM_NODE_UPDATE_RULES: Record<string, FieldRule> = {
   // Stored only: a new token (after a rotation) or manager address does not make a member rejoin.
   join: (o, n) => o.join !== undefined && n.join !== undefined && !sameValue(o.join, n.join),
   managerConnection: plain("managerConnection"),
+  // Checked before a join only: stored.
+  preflight: plain("preflight"),
   forceLeave: plain("forceLeave", false),
   forceNewCluster: plain("forceNewCluster", false),
   connection: connectionSecrets,

@@ -7,6 +7,7 @@ import {
   integerProblem,
   known,
   nameProblem,
+  probeProblems,
   stringMapProblems,
   IFNAME_RE,
   type CheckFailure,
@@ -158,6 +159,7 @@ export function overlayOptionProblems(inputs: any): CheckFailure[] {
   const mtu = integerProblem("mtu", inputs.mtu, 68, 65535);
   if (mtu) failures.push(mtu);
   failures.push(...booleanProblems(inputs, ["encrypted"]));
+  failures.push(...verifyProblems(inputs));
   if (known(inputs.vxlanIds)) {
     if (!Array.isArray(inputs.vxlanIds)) {
       failures.push({ property: "vxlanIds", reason: "vxlanIds must be a list of VXLAN IDs, one per subnet" });
@@ -180,5 +182,23 @@ export function overlayOptionProblems(inputs: any): CheckFailure[] {
   }
   const { encrypted: _encrypted, ...valued } = OVERLAY_OPTION_KEYS;
   failures.push(...typedOptionConflicts(inputs, valued));
+  return failures;
+}
+
+/** An overlay's `verify`: two hosts or more, and an attachable network (the probes are standalone containers). */
+function verifyProblems(inputs: any): CheckFailure[] {
+  const v = inputs.verify;
+  if (!known(v) || v === undefined) return [];
+  const failures = probeProblems("verify", v, false);
+  if (failures.length > 0) return failures;
+  if (known(v.hosts) && (!Array.isArray(v.hosts) || v.hosts.length < 2)) {
+    failures.push({ property: "verify", reason: "verify.hosts must list the connections of two hosts or more" });
+  }
+  if (known(inputs.attachable) && inputs.attachable !== true) {
+    failures.push({
+      property: "verify",
+      reason: "verify needs attachable: true (its probes are standalone containers on the overlay)",
+    });
+  }
   return failures;
 }

@@ -6,6 +6,7 @@ import {
   integerProblem,
   known,
   oneOfProblem,
+  probeProblems,
   stringMapProblems,
   type CheckFailure,
 } from "./validation";
@@ -167,6 +168,7 @@ export function swarmNodeProblems(inputs: any): CheckFailure[] {
   push(oneOfProblem("role", inputs.role, ["manager", "worker"]));
   push(oneOfProblem("availability", inputs.availability, ["active", "pause", "drain"]));
   failures.push(...stringMapProblems("nodeLabels", inputs.nodeLabels));
+  failures.push(...probeProblems("preflight", inputs.preflight, true));
   if (known(inputs.rotateTokens) && !["string", "number"].includes(typeof inputs.rotateTokens)) {
     failures.push({
       property: "rotateTokens",

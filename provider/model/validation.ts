@@ -87,3 +87,21 @@ export function oneOfProblem(field: string, v: unknown, allowed: readonly string
   const choices = allowed.length === 2 ? allowed.join(" or ") : `one of ${allowed.join(", ")}`;
   return { property: field, reason: `${field} "${String(v)}" must be ${choices}` };
 }
+
+/**
+ * A probe's settings (`preflight`, `verify`): an image name and a timeout in seconds; `false`
+ * where `allowOff` (the check is skipped).
+ */
+export function probeProblems(field: string, v: any, allowOff: boolean): CheckFailure[] {
+  if (!known(v) || v === undefined || (allowOff && v === false)) return [];
+  if (typeof v !== "object" || v === null || Array.isArray(v)) {
+    return [{ property: field, reason: `${field} must be ${allowOff ? "false or " : ""}{ image?, timeoutSeconds? }` }];
+  }
+  const failures: CheckFailure[] = [];
+  if (known(v.image) && v.image !== undefined && (typeof v.image !== "string" || v.image.trim() === "")) {
+    failures.push({ property: field, reason: `${field}.image must be an image name, e.g. "busybox:latest"` });
+  }
+  const t = integerProblem(`${field}.timeoutSeconds`, v.timeoutSeconds, 1, 60);
+  if (t) failures.push({ ...t, property: field });
+  return failures;
+}

@@ -1,6 +1,7 @@
-/** Per-driver rules for the network provider: pure, except the overlay precondition, which asks the engine it is handed. */
+/** Per-driver rules for the network provider: pure, except the overlay's precondition and verify, which ask engines. */
 import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "../model/model";
 import type { NetworkDriver } from "./networkProvider";
+import { matrixFailure, verifyOverlay } from "./probes";
 import { bridgeOptionProblems, overlayOptionProblems } from "../model/networkValidation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs */
@@ -32,7 +33,7 @@ export const overlayDriver: NetworkDriver = {
     // `--opt encrypted` is a flag: the option is present with an empty value, or absent.
     return { ...typedOptions(inputs, valued), ...(inputs.encrypted === true ? { [encrypted]: "" } : {}) };
   },
-  extraFields: ["ingress", "clusterId"],
+  extraFields: ["ingress", "clusterId", "verify"],
   async precondition(engine, spec) {
     const swarm = await engine.localSwarm();
     if (!swarm.isManager) {
@@ -48,5 +49,17 @@ export const overlayDriver: NetworkDriver = {
       );
     }
     return { clusterId: swarm.clusterId };
+  },
+  async verify(inputs) {
+    if (!inputs.verify) return {};
+    // check turned `encrypted` into its driver option.
+    const network = {
+      name: inputs.name as string,
+      encrypted: inputs.options?.[OVERLAY_OPTION_KEYS.encrypted] !== undefined,
+    };
+    const matrix = await verifyOverlay(network, inputs.verify.hosts, inputs.verify);
+    const failure = matrixFailure(network.name, matrix);
+    if (failure) throw new Error(`OverlayNetwork ${failure}. Nothing was left: the network and its probes are removed`);
+    return { verification: matrix };
   },
 };

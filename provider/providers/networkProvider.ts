@@ -45,6 +45,8 @@ export interface NetworkDriver {
   readonly extraFields: readonly string[];
   /** Refuses to create where the driver cannot work (an overlay needs a swarm manager); resolves to extra outputs. */
   precondition?(engine: Engine, spec: NetworkSpec): Promise<Record<string, unknown>>;
+  /** Proves the new network works (an overlay's `verify`); resolves to extra outputs; throws when it does not. */
+  verify?(inputs: any): Promise<Record<string, unknown>>;
 }
 
 const SHARED_FIELDS = [
@@ -198,7 +200,14 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
       const extra = await d.precondition?.(engine, spec);
       const earlier = await madeEarlier(engine, inputs);
       const info = earlier ?? (await settled(engine, await engine.createNetwork(spec), inputs));
-      return { id: info.id, outs: { ...outputsOf(inputs, info, false), ...extra } };
+      try {
+        const verified = await d.verify?.(inputs);
+        return { id: info.id, outs: { ...outputsOf(inputs, info, false), ...extra, ...verified } };
+      } catch (err) {
+        // A network that does not work is not left behind half-done.
+        await removeWhenFree(engine, info.id).catch(() => undefined);
+        throw err;
+      }
     },
 
     async read(id: string, props: any) {

@@ -5,7 +5,9 @@
  * |-----------|-----------------------------------------------------------------------------------|
  * | check     | none: validation                                                                  |
  * | diff      | none: membership changes replace; spec, node settings and tokens update in place  |
- * | create    | GET /info; POST /swarm/init or /swarm/join (undone with /swarm/leave on failure); |
+ * | create    | GET /info; join: a probe container (POST /containers/create, start, wait, logs,   |
+ * |           | DELETE) proves the managers' 2377/tcp and 7946/tcp answer (unless preflight: false); |
+ * |           | POST /swarm/init or /swarm/join (undone with /swarm/leave on failure);            |
  * |           | [POST /nodes/{id}/update]; join: GET /nodes, [DELETE /nodes/{id} of its old,      |
  * |           | down entries]; GET /swarm, /nodes/{id}, /swarm/unlockkey                          |
  * | read      | GET /info (not a member, or another node ID → dropped; locked → error, kept),    |
@@ -26,6 +28,7 @@ import { picked, sameValue, withoutUndefined } from "../model/values";
 import { swarmSpecToApi, withSwarmPort, type LocalSwarm, type SwarmNodeInfo } from "../model/swarmModel";
 import { swarmNodeProblems } from "../model/swarmValidation";
 import { failedCheck } from "../model/validation";
+import { preflightJoin } from "./probes";
 import { until } from "./wait";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
@@ -46,6 +49,7 @@ const INPUT_FIELDS = [
   "rotateTokens",
   "forceLeave",
   "managerConnection",
+  "preflight",
   "connection",
 ] as const;
 
@@ -233,6 +237,9 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
       // Already the member this declaration describes: adopt it.
       const now = await applyNodeSettings(inputs, engine, before);
       return { id: before.nodeId, outs: await observe(inputs, engine, now, true) };
+    }
+    if (inputs.join && inputs.preflight !== false) {
+      await preflightJoin(engine, before.hostname, inputs.join.remoteAddrs, inputs.preflight ?? {});
     }
     try {
       if (inputs.join) await engine.joinSwarm(joinRequest(inputs));

@@ -1,5 +1,14 @@
 import * as pulumi from "@pulumi/pulumi";
-import { declaredConnection, NetworkResource, type NetworkArgs } from "./network";
+import type { PairResult } from "../model/probe";
+import {
+  connectionInput,
+  declaredConnection,
+  NetworkResource,
+  outputSlots,
+  type ConnectionArgs,
+  type NetworkArgs,
+} from "./network";
+import type { ProbeArgs } from "./swarmNode";
 import type { SwarmCluster } from "./swarmCluster";
 import type { SwarmNode } from "./swarmNode";
 
@@ -22,6 +31,20 @@ export interface OverlayNetworkArgs extends NetworkArgs {
    * declared (`--opt com.docker.network.driver.overlay.vxlanid_list`). @default assigned by the swarm
    */
   readonly vxlanIds?: pulumi.Input<pulumi.Input<number>[]>;
+  /**
+   * Prove on create that the overlay carries traffic between every pair of these hosts: a probe
+   * container on it per host (like `docker run -d --network NET IMAGE sleep`), pinging each other
+   * by name and by address, then removed. A failed pair fails the create, naming the pair and the
+   * likely blocked port, and the network is removed; the matrix is the `verification` output.
+   * Needs `attachable: true`. @default none: not verified
+   */
+  readonly verify?: pulumi.Input<OverlayVerifyArgs>;
+}
+
+/** The hosts an overlay's data plane is proven between, and the probe's settings. */
+export interface OverlayVerifyArgs extends ProbeArgs {
+  /** The engines of two hosts or more of the swarm (a manager's and workers'). */
+  readonly hosts: pulumi.Input<pulumi.Input<ConnectionArgs>[]>;
 }
 
 /**
@@ -32,6 +55,8 @@ export interface OverlayNetworkArgs extends NetworkArgs {
 export class OverlayNetwork extends NetworkResource {
   /** The ID of the swarm the network was created in. */
   declare readonly clusterId: pulumi.Output<string>;
+  /** With `verify`: each ordered pair of hosts, whether a ping by name and by address crossed the overlay. */
+  declare readonly verification: pulumi.Output<PairResult[] | undefined>;
 
   constructor(name: string, args: OverlayNetworkArgs = {}, opts?: pulumi.CustomResourceOptions) {
     const { swarm, ...rest } = args;
@@ -43,6 +68,16 @@ export class OverlayNetwork extends NetworkResource {
         connection: rest.connection ?? (swarm && declaredConnection(swarm)),
         // Declared, so that a new swarm (a new cluster ID) replaces the network.
         clusterId: swarm?.clusterId,
+        // Secret as a whole when a host's connection carries key material.
+        verify:
+          rest.verify &&
+          pulumi.output(rest.verify).apply((v) =>
+            pulumi.all(v.hosts.map((h) => connectionInput(h)!)).apply((hosts) => {
+              const out = { ...v, hosts };
+              return hosts.some((h) => h.caMaterial || h.certMaterial || h.keyMaterial) ? pulumi.secret(out) : out;
+            }),
+          ),
+        ...outputSlots(["verification"]),
       } as NetworkArgs,
       swarm ? pulumi.mergeOptions(opts, { dependsOn: [swarm] }) : opts,
     );

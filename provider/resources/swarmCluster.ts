@@ -34,6 +34,8 @@ export interface SwarmClusterArgs {
   readonly dataPathPort?: SwarmNodeArgs["dataPathPort"];
   /** Any value; changing it rotates both join tokens, keeping every node. @default none */
   readonly rotateTokens?: SwarmNodeArgs["rotateTokens"];
+  /** Each joining node's check that the first manager's 2377/tcp and 7946/tcp answer (see SwarmNode). @default on, with busybox:latest */
+  readonly preflight?: SwarmNodeArgs["preflight"];
 }
 
 /**
@@ -92,6 +94,7 @@ export class SwarmCluster extends pulumi.ComponentResource {
           },
           // Explicit, so a changed `managers` promotes or demotes nodes in place.
           role: isManager ? "manager" : "worker",
+          preflight: args.preflight,
           // No connection means the default engine; `{}` resolves to the same one.
           managerConnection: first.connection ?? {},
         },

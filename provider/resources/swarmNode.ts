@@ -78,6 +78,23 @@ export interface SwarmNodeArgs {
   readonly forceLeave?: pulumi.Input<boolean>;
   /** A manager's engine, for a worker's node settings, cluster ID and removal from the node list. @default none */
   readonly managerConnection?: pulumi.Input<ConnectionArgs>;
+  /**
+   * Join only: before joining, prove from this engine that a manager answers on its swarm port
+   * (2377/tcp) and 7946/tcp, with a short-lived probe container on the host network (like
+   * `docker run --rm --network host IMAGE nc -w 3 MANAGER 2377`); a blocked port fails in
+   * seconds, naming both hosts and the port, and nothing is joined. The image (needing sh and
+   * busybox's nc) must be on this engine: it is never pulled. `false` skips the check.
+   * @default { image: "busybox:latest", timeoutSeconds: 3 }
+   */
+  readonly preflight?: pulumi.Input<false | ProbeArgs>;
+}
+
+/** A probe container's settings. */
+export interface ProbeArgs {
+  /** Image of the probe, already on the engine (never pulled); needs sh and busybox's nc and ping. @default "busybox:latest" */
+  readonly image?: pulumi.Input<string>;
+  /** How long one probe waits for an answer, in seconds (1-60). @default 3 */
+  readonly timeoutSeconds?: pulumi.Input<number>;
 }
 
 const SWARM_NODE_OUTPUTS = [

@@ -13,6 +13,7 @@ import { Engine } from "../../provider/engine/engine";
 import { getSwarm } from "../../provider/lookups";
 import { networkProvider } from "../../provider/providers/networkProvider";
 import { swarmNodeProvider } from "../../provider/providers/swarmNodeProvider";
+import { PROBE_LABEL } from "../../provider/model/probe";
 import { ensureTestImage, exec, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
 import { checked, create, destroy, type Created } from "../support/lifecycle";
@@ -73,6 +74,16 @@ function joinOf(host: LabHost, first: Created, role: "worker" | "manager", manag
     },
     managerConnection: conn(managerHost),
   });
+}
+
+/** No probe container of the library is left on the host, running or not. */
+async function assertNoProbes(host: LabHost): Promise<void> {
+  const left = await host.docker.listContainers({ all: true, filters: { label: [PROBE_LABEL] } });
+  assert.deepEqual(
+    left.map((c) => c.Names[0]),
+    [],
+    `probe containers left on ${host.hostname}`,
+  );
 }
 
 /** Starts a container on each host and attaches it to the network with alias `<prefix><i>`. */
@@ -358,14 +369,157 @@ describe("swarm and overlay networks on a multi-host lab", function () {
     });
 
     it("join of an unreachable manager fails within a bounded time and leaves the engine out", async function () {
+      // Without the preflight, the engine's own join gives up (bounded); with it, see below.
       const inputs = await checked(swarmNodeProvider, {
         connection: conn(h[3]),
         join: { remoteAddrs: [lab.unusedAddress], token: manager.outs.workerToken },
+        preflight: false,
       });
       const t = Date.now();
       await assert.rejects(swarmNodeProvider.create(inputs), /docker swarm join on unix:/);
       console.log(`      unreachable manager: join failed after ${((Date.now() - t) / 1000).toFixed(1)} s`);
       assert.equal((await Engine.connect(conn(h[3])).localSwarm()).state, "inactive");
+    });
+
+    it("preflight: the manager's 2377/tcp dropped fails the join in seconds, naming both hosts and the port; nothing joined, no probe left", async function () {
+      const unblock = lab.block(0, "tcp", 2377);
+      try {
+        const inputs = await checked(swarmNodeProvider, {
+          connection: conn(h[3]),
+          advertiseAddr: h[3].address,
+          join: { remoteAddrs: [h[0].address], token: manager.outs.workerToken },
+        });
+        const t = Date.now();
+        const err: Error = await swarmNodeProvider.create(inputs).then(
+          () => assert.fail("joined through a blocked port"),
+          (e: Error) => e,
+        );
+        const took = (Date.now() - t) / 1000;
+        console.log(`      ${took.toFixed(1)} s: ${err.message}`);
+        assert.ok(took < 12, `preflight took ${took} s`);
+        assert.match(err.message, /preflight before swarm join/);
+        assert.ok(err.message.includes(h[3].hostname), "names the joining host");
+        assert.ok(
+          err.message.includes(`${h[0].address} 2377/tcp (swarm cluster management`),
+          "names manager, port, protocol, purpose",
+        );
+        assert.doesNotMatch(err.message, /7946/, "7946/tcp was open");
+        assert.equal((await Engine.connect(conn(h[3])).localSwarm()).state, "inactive");
+        await assertNoProbes(h[3]);
+      } finally {
+        unblock();
+      }
+    });
+
+    it("preflight: 7946/tcp dropped is named too; a probe image that is not there is named, never pulled", async function () {
+      const unblock = lab.block(0, "tcp", 7946);
+      try {
+        const inputs = await checked(swarmNodeProvider, {
+          connection: conn(h[3]),
+          join: { remoteAddrs: [h[0].address], token: manager.outs.workerToken },
+        });
+        await assert.rejects(swarmNodeProvider.create(inputs), (e: Error) => {
+          assert.ok(e.message.includes(`${h[0].address} 7946/tcp (node gossip`), e.message);
+          assert.doesNotMatch(e.message, /2377/);
+          return true;
+        });
+      } finally {
+        unblock();
+      }
+      const missing = await checked(swarmNodeProvider, {
+        connection: conn(h[3]),
+        join: { remoteAddrs: [h[0].address], token: manager.outs.workerToken },
+        preflight: { image: `pdn-absent-${RUN_ID}:1` },
+      });
+      await assert.rejects(
+        swarmNodeProvider.create(missing),
+        new RegExp(
+          `probe image "pdn-absent-${RUN_ID}:1" is not on unix:.*never pulls: provide it there \\(docker pull`,
+        ),
+      );
+      assert.equal((await Engine.connect(conn(h[3])).localSwarm()).state, "inactive");
+      await assertNoProbes(h[3]);
+      const bad = await swarmNodeProvider.check!({}, { preflight: { image: "", timeoutSeconds: 0 } });
+      assert.deepEqual(
+        bad.failures?.map((f) => f.reason),
+        [
+          'preflight.image must be an image name, e.g. "busybox:latest"',
+          "preflight.timeoutSeconds 0 must be a whole number from 1 to 60",
+        ],
+      );
+    });
+
+    it("verify: an overlay proven between three hosts gives the per-pair matrix; probes are removed", async function () {
+      const net = await create(overlay, {
+        name: `ovver-${RUN_ID}`,
+        attachable: true,
+        labels: { [TEST_LABEL]: RUN_ID },
+        connection: conn(h[0]),
+        verify: { hosts: [conn(h[0]), conn(h[1]), conn(h[2])] },
+      });
+      try {
+        const matrix = net.outs.verification as any[];
+        console.log(`      ${matrix.map((r) => `${r.from}->${r.to} name:${r.byName} addr:${r.byAddress}`).join(", ")}`);
+        assert.equal(matrix.length, 6);
+        assert.ok(
+          matrix.every((r) => r.byName && r.byAddress && !r.problem),
+          JSON.stringify(matrix),
+        );
+        assert.deepEqual(
+          [...new Set(matrix.map((r) => r.from))].sort(),
+          [h[0].hostname, h[1].hostname, h[2].hostname].sort(),
+        );
+        for (const x of [h[0], h[1], h[2]]) await assertNoProbes(x);
+      } finally {
+        await destroy(overlay, net);
+      }
+    });
+
+    it("verify: 4789/udp dropped on one host fails naming the pair and the port; the network and probes are gone", async function () {
+      const unblock = lab.block(2, "udp", 4789);
+      const name = `ovblk-${RUN_ID}`;
+      try {
+        const inputs = await checked(overlay, {
+          name,
+          attachable: true,
+          labels: { [TEST_LABEL]: RUN_ID },
+          connection: conn(h[0]),
+          verify: { hosts: [conn(h[1]), conn(h[2])], timeoutSeconds: 2 },
+        });
+        const err: Error = await overlay.create(inputs).then(
+          () => assert.fail("verified through a blocked port"),
+          (e: Error) => e,
+        );
+        console.log(`      ${err.message}`);
+        assert.ok(err.message.includes(`${h[1].hostname} -> ${h[2].hostname}`), "names the pair");
+        assert.match(err.message, /4789\/udp \(overlay data/);
+        assert.equal(await Engine.connect(conn(h[0])).findNetwork(name), undefined, "the network was left");
+        for (const x of [h[1], h[2]]) await assertNoProbes(x);
+      } finally {
+        unblock();
+      }
+    });
+
+    it("verify: an encrypted overlay on a kernel without IPsec fails saying so", async function () {
+      const missing = ipsecUnavailable();
+      const name = `ovvenc-${RUN_ID}`;
+      const inputs = await checked(overlay, {
+        name,
+        attachable: true,
+        encrypted: true,
+        labels: { [TEST_LABEL]: RUN_ID },
+        connection: conn(h[0]),
+        verify: { hosts: [conn(h[1]), conn(h[2])], timeoutSeconds: 2 },
+      });
+      if (!missing) {
+        const net = await overlay.create(inputs);
+        await destroy(overlay, { id: net.id, outs: net.outs });
+        assert.ok(net.outs.verification.every((r: any) => !r.problem));
+        return;
+      }
+      await assert.rejects(overlay.create(inputs), /encrypted and this kernel cannot do IPsec \(no XFRM\)/);
+      assert.equal(await Engine.connect(conn(h[0])).findNetwork(name), undefined, "the network was left");
+      for (const x of [h[1], h[2]]) await assertNoProbes(x);
     });
 
     it("drift: a node that left out of band is gone on refresh; create joins it again", async function () {

@@ -10,12 +10,12 @@ import { Readable } from "node:stream";
 import type Docker from "dockerode";
 
 export const TEST_LABEL = "pulumi-docker-networking.test";
-export const TEST_IMAGE = "pdn-test-busybox:1";
+export const TEST_IMAGE = "pdn-test-busybox:2";
 /** Distinguishes this run's objects (names and label values). */
 export const RUN_ID = `${process.pid.toString(36)}${Date.now().toString(36).slice(-4)}`;
 
 const BUSYBOX = ["/bin/busybox", "/usr/bin/busybox"].find((p) => fs.existsSync(p));
-const APPLETS = ["sh", "ping", "ip", "sleep", "nc", "cat", "hostname", "ifconfig", "nslookup", "wget"];
+const APPLETS = ["sh", "ping", "ip", "sleep", "nc", "cat", "hostname", "ifconfig", "nslookup", "wget", "true"];
 
 /** Imports an image made of the static busybox binary and its applet links, once per engine. */
 export async function ensureTestImage(docker: Docker): Promise<void> {

@@ -14,7 +14,9 @@ import { randomBytes } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
 import Docker from "dockerode";
+import { DEFAULT_PROBE_IMAGE } from "../../provider/model/probe";
 import { which } from "./engine";
+import { ensureTestImage, TEST_IMAGE } from "./fixtures";
 
 export interface LabTls {
   /** `tcp://<address>:2376`. */
@@ -56,6 +58,11 @@ export interface Lab {
   killEngine(i: number): Promise<void>;
   /** Starts host `i`'s engine again on the same data; resolves once it answers. */
   startEngine(i: number): Promise<void>;
+  /**
+   * Drops what reaches host `i` on `port`/`protocol` (iptables INPUT in its network namespace);
+   * returns the undo. Gone with the lab anyway.
+   */
+  block(i: number, protocol: "tcp" | "udp", port: number): () => void;
   /** An address on the lab subnet that no host has. */
   readonly unusedAddress: string;
   stop(): Promise<void>;
@@ -362,6 +369,23 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
       }
     };
     await answering(hosts);
+    // Every lab host has the test image, also under the name the library's probes default to
+    // (a lab engine is private, so the tag shadows nothing of a user's).
+    await Promise.all(
+      hosts.map(async (h) => {
+        await ensureTestImage(h.docker);
+        const [repo, tag] = DEFAULT_PROBE_IMAGE.split(":");
+        await h.docker.getImage(TEST_IMAGE).tag({ repo, tag });
+      }),
+    );
+    const block = (i: number, protocol: "tcp" | "udp", port: number): (() => void) => {
+      // In host i's own namespace: what reaches it on that port is dropped, as a firewall would.
+      const rule = ["INPUT", "-p", protocol, "--dport", String(port), "-j", "DROP"];
+      const ipt = (op: string): boolean =>
+        tryRun("nsenter", [`--net=/var/run/netns/${nsNames[i]}`, "iptables", op, ...rule]);
+      if (!ipt("-I")) throw new Error(`lab ${id}: could not block ${port}/${protocol} on host ${i + 1}`);
+      return () => void ipt("-D");
+    };
     const killEngine = async (i: number): Promise<void> => {
       const { child } = engines[i];
       // dockerd and the containerd it runs go down together, as in a crash of the engine; the
@@ -384,7 +408,7 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
       engines[i].child = engines[i].spawn();
       await answering([hosts[i]]);
     };
-    return { id, hosts, unusedAddress: `${net}.250`, killEngine, startEngine, stop };
+    return { id, hosts, unusedAddress: `${net}.250`, killEngine, startEngine, block, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,0 +1,124 @@
+/**
+ * Proofs made with probe containers (see model/probe.ts for the rules): a joining engine reaches
+ * the managers' swarm ports, and an overlay carries traffic between every pair of hosts.
+ */
+import { randomBytes } from "node:crypto";
+import { Engine } from "../engine/engine";
+import type { Connection } from "../model/model";
+import {
+  DEFAULT_PROBE_IMAGE,
+  DEFAULT_PROBE_TIMEOUT_S,
+  describePort,
+  pairProblem,
+  parsePing,
+  parseTcpProbe,
+  pingScript,
+  splitHostPort,
+  SWARM_PORTS,
+  tcpProbeScript,
+  type PairResult,
+} from "../model/probe";
+import { withSwarmPort } from "../model/swarmModel";
+
+/** A probe's settings as declared (`preflight`, `verify`). */
+export interface ProbeSettings {
+  readonly image?: string;
+  readonly timeoutSeconds?: number;
+}
+
+/**
+ * Before `docker swarm join`: proves from the joining engine's own network (a probe container on
+ * the host network) that a manager answers on its swarm port (2377/tcp) and on 7946/tcp. One
+ * manager answering on both is enough; else the error names both hosts, each blocked port, its
+ * protocol and what it is for. Fails in seconds where the join would wait for its own timeout.
+ */
+export async function preflightJoin(
+  engine: Engine,
+  hostname: string,
+  remoteAddrs: string[],
+  settings: ProbeSettings,
+): Promise<void> {
+  const image = settings.image ?? DEFAULT_PROBE_IMAGE;
+  const timeoutS = settings.timeoutSeconds ?? DEFAULT_PROBE_TIMEOUT_S;
+  const failures: string[] = [];
+  for (const addr of remoteAddrs.map(withSwarmPort)) {
+    const { host, port } = splitHostPort(addr);
+    const checks = [{ ...SWARM_PORTS.management, port }, SWARM_PORTS.gossipTcp].filter(
+      (c, i, all) => all.findIndex((o) => o.port === c.port) === i,
+    );
+    const ports = checks.map((c) => c.port);
+    const output = await engine.runProbe({
+      image,
+      network: "host",
+      script: tcpProbeScript(host, ports, timeoutS),
+      timeoutMs: (timeoutS * ports.length + 15) * 1000,
+    });
+    const result = parseTcpProbe(output, ports);
+    const blocked = checks.filter((c) => result.get(c.port) !== undefined);
+    if (blocked.length === 0) return;
+    failures.push(...blocked.map((c) => `${host} ${describePort(c)}: ${result.get(c.port)}`));
+  }
+  throw new Error(
+    `preflight before swarm join: from ${hostname} (${engine.host}), ${failures.join("; ")}. ` +
+      `Open these ports from ${hostname} to the manager(s) (host firewall, security group), or set preflight: false to skip this check. Nothing was joined`,
+  );
+}
+
+/** The AEAD Docker's encrypted overlay asks the kernel for (IPsec ESP with AES-GCM). */
+const OVERLAY_ESP_AEAD = "rfc4106(gcm(aes))";
+
+/**
+ * Proves that an attachable overlay carries traffic between every pair of `hosts`: a probe
+ * container on it per host (`docker run -d --network NET IMAGE sleep`), then from each a ping to
+ * every other by name and by address. The probes are removed whatever happens. Resolves to the
+ * per-pair matrix; a failed pair carries its likely cause (see pairProblem).
+ */
+export async function verifyOverlay(
+  network: { name: string; encrypted: boolean },
+  hosts: (Connection | undefined)[],
+  settings: ProbeSettings,
+): Promise<PairResult[]> {
+  const image = settings.image ?? DEFAULT_PROBE_IMAGE;
+  const timeoutS = settings.timeoutSeconds ?? DEFAULT_PROBE_TIMEOUT_S;
+  const engines = hosts.map((c) => Engine.connect(c));
+  const tag = randomBytes(3).toString("hex");
+  const probes: { engine: Engine; id: string; name: string; hostname: string; address: string }[] = [];
+  try {
+    for (const [i, engine] of engines.entries()) {
+      const name = `pdn-probe-${tag}-${i}`;
+      const id = await engine.startProbe({ image, network: network.name, name, cmd: ["sleep", "600"] });
+      const [container, local] = await Promise.all([engine.inspectContainer(id), engine.localSwarm()]);
+      const address = container?.networks[network.name]?.ipv4Address ?? "";
+      probes.push({ engine, id, name, hostname: local.hostname || engine.host, address });
+    }
+    const results: PairResult[] = [];
+    let ipsec: boolean | undefined;
+    for (const from of probes) {
+      for (const to of probes.filter((p) => p !== from)) {
+        const seen = parsePing(
+          await from.engine.execProbe(from.id, pingScript(to.name, to.address, timeoutS), (2 * timeoutS + 15) * 1000),
+        );
+        if (network.encrypted && !(seen.byName && seen.byAddress) && ipsec === undefined) {
+          // /proc/crypto is the kernel's, seen from any container.
+          ipsec = (await from.engine.execProbe(from.id, "cat /proc/crypto", 15_000)).includes(OVERLAY_ESP_AEAD);
+        }
+        const problem = pairProblem({ ...seen, encrypted: network.encrypted, ipsec: ipsec ?? true });
+        results.push({ from: from.hostname, to: to.hostname, ...seen, ...(problem ? { problem } : {}) });
+      }
+    }
+    return results;
+  } finally {
+    await Promise.all(probes.map((p) => p.engine.removeContainer(p.id).catch(() => undefined)));
+  }
+}
+
+/** A failed matrix as one message: each failing pair and its likely cause. */
+export function matrixFailure(network: string, results: PairResult[]): string | undefined {
+  const failed = results.filter((r) => r.problem);
+  if (failed.length === 0) return undefined;
+  const pairs = failed.map(
+    (r) =>
+      `${r.from} -> ${r.to}: by name ${r.byName ? "ok" : "failed"}, by address ${r.byAddress ? "ok" : "failed"}; ${r.problem}`,
+  );
+  return `overlay "${network}" does not carry traffic between ${failed.length} of ${results.length} host pairs: ${pairs.join(" | ")}`;
+}
