@@ -7,6 +7,7 @@
  * - {@link SwarmNode}: `docker swarm init` / `join` / `leave`, swarm and node updates
  * - {@link SwarmCluster}: a whole swarm from a list of engines, tokens wired as secrets
  * - {@link getNetwork} / {@link listNetworks} / {@link getSwarm}: `docker network inspect` / `ls`, `docker swarm inspect`
+ * - {@link getTopology}: hosts, swarm nodes, networks and endpoints; `npx pulumi-docker-networking topology` draws it
  */
 export { BridgeNetwork, type BridgeNetworkArgs } from "./resources/bridgeNetwork";
 export { OverlayNetwork, type OverlayNetworkArgs, type OverlayVerifyArgs } from "./resources/overlayNetwork";
@@ -34,6 +35,15 @@ export {
   type GetNetworkArgs,
   type ListNetworksArgs,
   type NetworkFilters,
+  getTopology,
+  getTopologyOutput,
+  type GetTopologyArgs,
+  type Topology,
+  type TopologyContainer,
+  type TopologyEndpoint,
+  type TopologyHost,
+  type TopologyNetwork,
+  type TopologySwarmNode,
 } from "./lookups";
 export type { Connection, IpamConfig, NetworkInfo, NetworkContainer } from "./model/model";
 export type { SwarmSpec, SwarmNodeInfo, NodeRole, NodeAvailability } from "./model/swarmModel";

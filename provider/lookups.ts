@@ -1,12 +1,21 @@
-/** Lookups: `docker network inspect` and `docker network ls`, as Pulumi functions. */
+/** Lookups: `docker network inspect`, `docker network ls`, `docker swarm inspect` and the topology, as Pulumi functions. */
 import * as pulumi from "@pulumi/pulumi";
 import { Engine, type NetworkFilters } from "./engine/engine";
 import type { Connection, NetworkInfo } from "./model/model";
 import type { ConnectionArgs } from "./resources/network";
 import type { SwarmInfo, SwarmNodeInfo } from "./model/swarmModel";
+import { swarmNodesOf, topologyHost, type Topology } from "./model/topology";
 
 export type { NetworkInfo, NetworkContainer } from "./model/model";
 export type { NetworkFilters } from "./engine/engine";
+export type {
+  Topology,
+  TopologyContainer,
+  TopologyEndpoint,
+  TopologyHost,
+  TopologyNetwork,
+  TopologySwarmNode,
+} from "./model/topology";
 
 /** Options of the `...Output` lookups. */
 export interface LookupOptions {
@@ -118,4 +127,45 @@ export function getSwarmOutput(
   opts?: LookupOptions,
 ): pulumi.Output<SwarmLookup> {
   return pulumi.secret(after(args, opts).apply((a) => getSwarm(a as GetSwarmArgs)));
+}
+
+/** Arguments of {@link getTopology}. */
+export interface GetTopologyArgs {
+  /** The engines to ask, one per host. @default the one engine of `DOCKER_HOST`, else the local socket */
+  readonly connections?: Connection[];
+}
+
+/**
+ * What the engines report, host by host: swarm membership (and the node list from the first
+ * manager among them), networks (driver, scope, subnets, attachable, encrypted) and containers
+ * with their endpoints (addresses, aliases). `npx pulumi-docker-networking topology` draws it.
+ */
+export async function getTopology(args: GetTopologyArgs = {}): Promise<Topology> {
+  const engines = (args.connections?.length ? args.connections : [undefined]).map((c) => Engine.connect(c));
+  const hosts = await Promise.all(
+    engines.map(async (engine) => {
+      const [local, networks] = await Promise.all([engine.localSwarm(), engine.listNetworks()]);
+      // The swarm's own endpoints (lb-<network>, ingress-sbox) are no containers.
+      const ids = [...new Set(networks.flatMap((n) => n.containers.map((c) => c.containerId)))].filter((id) =>
+        /^[0-9a-f]{64}$/.test(id),
+      );
+      const containers = (await Promise.all(ids.map((id) => engine.inspectContainer(id)))).filter(
+        (c): c is NonNullable<typeof c> => c !== undefined,
+      );
+      return { engine, local, host: topologyHost(engine.host, local, networks, containers) };
+    }),
+  );
+  const manager = hosts.find((h) => h.local.isManager);
+  return {
+    hosts: hosts.map((h) => h.host),
+    swarmNodes: manager ? swarmNodesOf(await manager.engine.listNodes()) : [],
+  };
+}
+
+/** {@link getTopology} taking `Input`s; secret when a connection is (key material). */
+export function getTopologyOutput(
+  args: { connections?: pulumi.Input<pulumi.Input<ConnectionArgs>[]> } = {},
+  opts?: LookupOptions,
+): pulumi.Output<Topology> {
+  return after(args, opts).apply((a) => getTopology(a as GetTopologyArgs));
 }

@@ -32,7 +32,12 @@ const hosts = config.requireObject<HostConfig[]>("hosts").map((h) => ({
 const cluster = new SwarmCluster("swarm", { hosts, managers: config.getNumber("managers") ?? 1 });
 const mesh = new OverlayNetwork(
   "mesh",
-  { attachable: true, connection: hosts[0].connection },
+  {
+    attachable: true,
+    connection: hosts[0].connection,
+    // Proves on create that the overlay carries traffic between every pair of hosts.
+    verify: { hosts: hosts.map((h) => h.connection) },
+  },
   // The network needs the swarm; destroy then removes it before the swarm ends.
   { dependsOn: [cluster] },
 );
@@ -52,3 +57,4 @@ export const workerToken = cluster.workerToken;
 export const nodes = cluster.nodes.map((n) => ({ hostname: n.hostname, role: n.role }));
 export const meshName = mesh.name;
 export const addresses = attachments.map((a) => a.ipv4Address);
+export const meshVerification = mesh.verification;

@@ -189,12 +189,12 @@ export function overlayOptionProblems(inputs: any): CheckFailure[] {
 function verifyProblems(inputs: any): CheckFailure[] {
   const v = inputs.verify;
   if (!known(v) || v === undefined) return [];
-  const failures = probeProblems("verify", v, false);
+  const failures = probeProblems("verify", v, false, "{ hosts, image?, timeoutSeconds? }");
   if (failures.length > 0) return failures;
   if (known(v.hosts) && (!Array.isArray(v.hosts) || v.hosts.length < 2)) {
     failures.push({ property: "verify", reason: "verify.hosts must list the connections of two hosts or more" });
   }
-  if (known(inputs.attachable) && inputs.attachable !== true) {
+  if (!isUnknown(inputs.attachable) && inputs.attachable !== true) {
     failures.push({
       property: "verify",
       reason: "verify needs attachable: true (its probes are standalone containers on the overlay)",

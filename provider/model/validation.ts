@@ -92,10 +92,15 @@ export function oneOfProblem(field: string, v: unknown, allowed: readonly string
  * A probe's settings (`preflight`, `verify`): an image name and a timeout in seconds; `false`
  * where `allowOff` (the check is skipped).
  */
-export function probeProblems(field: string, v: any, allowOff: boolean): CheckFailure[] {
+export function probeProblems(
+  field: string,
+  v: any,
+  allowOff: boolean,
+  shape = "{ image?, timeoutSeconds? }",
+): CheckFailure[] {
   if (!known(v) || v === undefined || (allowOff && v === false)) return [];
   if (typeof v !== "object" || v === null || Array.isArray(v)) {
-    return [{ property: field, reason: `${field} must be ${allowOff ? "false or " : ""}{ image?, timeoutSeconds? }` }];
+    return [{ property: field, reason: `${field} must be ${allowOff ? "false or " : ""}${shape}` }];
   }
   const failures: CheckFailure[] = [];
   if (known(v.image) && v.image !== undefined && (typeof v.image !== "string" || v.image.trim() === "")) {

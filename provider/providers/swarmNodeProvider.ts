@@ -187,7 +187,9 @@ function initRequest(inputs: any): any {
     ...addresses(inputs),
     DataPathPort: inputs.dataPathPort ?? 0,
     DefaultAddrPool: inputs.defaultAddrPool ?? [],
-    SubnetSize: inputs.subnetSize ?? 0,
+    // With pools and no size the engine's allocator dies ("invalid pools size: 0") and no overlay
+    // can be attached to: the documented default size goes along.
+    SubnetSize: inputs.subnetSize ?? (inputs.defaultAddrPool?.length ? 24 : 0),
     ForceNewCluster: !!inputs.forceNewCluster,
     Spec: swarmSpecToApi(inputs.spec),
   };

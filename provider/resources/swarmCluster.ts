@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declareConnection, declaredConnection, type ConnectionArgs } from "./network";
-import { SwarmNode, type SwarmNodeArgs } from "./swarmNode";
+import type { PairResult } from "../model/probe";
+import { OverlayNetwork } from "./overlayNetwork";
+import { SwarmNode, type ProbeArgs, type SwarmNodeArgs } from "./swarmNode";
 
 /** One engine of a {@link SwarmCluster}. */
 export interface SwarmHostArgs {
@@ -36,6 +38,13 @@ export interface SwarmClusterArgs {
   readonly rotateTokens?: SwarmNodeArgs["rotateTokens"];
   /** Each joining node's check that the first manager's 2377/tcp and 7946/tcp answer (see SwarmNode). @default on, with busybox:latest */
   readonly preflight?: SwarmNodeArgs["preflight"];
+  /**
+   * Prove the swarm's data plane between every pair of hosts once all have joined: an attachable
+   * overlay `<name>-verify` with OverlayNetwork's `verify` over all hosts (probe containers that
+   * ping each other, then removed); the matrix is the `verification` output. `true` uses the
+   * default probe. @default false
+   */
+  readonly verify?: boolean | ProbeArgs;
 }
 
 /**
@@ -55,6 +64,8 @@ export class SwarmCluster extends pulumi.ComponentResource {
   readonly workerToken: pulumi.Output<string | undefined>;
   /** Joins a manager (secret). */
   readonly managerToken: pulumi.Output<string | undefined>;
+  /** With `verify`: each ordered pair of hosts, whether a ping by name and by address crossed an overlay. */
+  readonly verification: pulumi.Output<PairResult[] | undefined>;
 
   constructor(name: string, args: SwarmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("docker-networking:index:SwarmCluster", name, {}, opts);
@@ -105,6 +116,22 @@ export class SwarmCluster extends pulumi.ComponentResource {
     });
     // Resources on this swarm (an OverlayNetwork's `swarm`) default to the init node's engine.
     declareConnection(this, declaredConnection(init));
+    const probe = args.verify === true ? {} : args.verify || undefined;
+    const verifier =
+      probe &&
+      new OverlayNetwork(
+        `${name}-verify`,
+        {
+          // Not `swarm: init`: the init node's in-place updates leave its cluster ID unknown in a
+          // preview, which would plan this network's replacement each time.
+          connection: declaredConnection(init),
+          attachable: true,
+          // No connection means the default engine; `{}` resolves to the same one.
+          verify: { ...probe, hosts: args.hosts.map((h) => h.connection ?? {}) },
+        },
+        { parent: this, dependsOn: this.nodes },
+      );
+    this.verification = verifier ? verifier.verification : pulumi.output(undefined);
     this.clusterId = init.clusterId;
     this.managerAddress = init.managerAddress;
     this.workerToken = init.workerToken;
@@ -114,6 +141,7 @@ export class SwarmCluster extends pulumi.ComponentResource {
       managerAddress: this.managerAddress,
       workerToken: this.workerToken,
       managerToken: this.managerToken,
+      verification: this.verification,
     });
   }
 }

@@ -166,6 +166,11 @@ describe("the shipped examples with the pulumi command", function () {
       const ping = await exec(h[1].docker, containers[0].id, ["ping", "-c", "1", "-W", "5", "peer1"]);
       assert.equal(ping.code, 0, ping.output);
       assert.match(ping.output, new RegExp(out.addresses[1].replace(/\./g, "\\.")));
+      // The overlay's verify proved every pair, over the unix sockets and ssh://.
+      assert.deepEqual(
+        out.meshVerification.map((r: any) => `${r.from}>${r.to} ${r.byName} ${r.byAddress}`).sort(),
+        h.flatMap((a) => h.filter((b) => b !== a).map((b) => `${a.hostname}>${b.hostname} true true`)).sort(),
+      );
 
       assertConverged(p);
     });

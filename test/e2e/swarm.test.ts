@@ -71,6 +71,8 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
       subnetSize: 24,
       spec: params.retention === undefined ? undefined : { taskHistoryRetentionLimit: params.retention },
       rotateTokens: params.rotate,
+      // The data plane proven between every pair, over the unix, TLS and ssh connections.
+      verify: true,
     });
     const net = new OverlayNetwork(
       "mesh",
@@ -96,6 +98,7 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
       networkId: net.networkId,
       addresses: atts.map((a) => a.ipv4Address),
       nodesSeen: seen.nodes.apply((nodes) => nodes.length),
+      verification: cluster.verification,
     };
   };
 
@@ -128,8 +131,8 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
 
   it("preview plans the cluster, the overlay and the attachments; no engine joins a swarm", async () => {
     const r = await stack.preview({ color: "never" });
-    // The component, 3 nodes, the network, 2 attachments (plus the stack itself).
-    assert.equal(r.changeSummary.create, 1 + 1 + 3 + 1 + 2, JSON.stringify(r.changeSummary));
+    // The component, 3 nodes, its verify overlay, the network, 2 attachments (plus the stack itself).
+    assert.equal(r.changeSummary.create, 1 + 1 + 3 + 1 + 1 + 2, JSON.stringify(r.changeSummary));
     for (const x of h) assert.equal((await Engine.connect({ host: x.host }).localSwarm()).state, "inactive");
   });
 
@@ -143,6 +146,12 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
     );
     assert.equal(up.outputs.workerToken.secret, true, "workerToken is a secret stack output");
     assert.deepEqual([up.outputs.nodesSeen.value, up.outputs.nodesSeen.secret], [3, true], "getSwarmOutput");
+    const matrix = up.outputs.verification.value as { from: string; to: string; byName: boolean; byAddress: boolean }[];
+    assert.deepEqual(
+      matrix.map((r) => `${r.from}>${r.to} ${r.byName} ${r.byAddress}`).sort(),
+      h.flatMap((a) => h.filter((b) => b !== a).map((b) => `${a.hostname}>${b.hostname} true true`)).sort(),
+      "the cluster's verification matrix",
+    );
     const warnings = (up.stdout + up.stderr).split("\n").filter((l) => /DeprecationWarning/.test(l));
     assert.deepEqual(warnings, [], "the provider printed deprecation warnings");
     for (const [from, to] of [
@@ -157,7 +166,7 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
   it("refresh finds no drift; a second up changes nothing", async () => {
     await stack.refresh({ color: "never", expectNoChanges: true } as automation.RefreshOptions);
     const again = await stack.up({ color: "never" });
-    assert.deepEqual(again.summary.resourceChanges, { same: 1 + 1 + 3 + 1 + 2 });
+    assert.deepEqual(again.summary.resourceChanges, { same: 1 + 1 + 3 + 1 + 1 + 2 });
   });
 
   it("join tokens and key material are stored only as secrets in the state file", async () => {

@@ -1,0 +1,244 @@
+/**
+ * The topology the engines report (hosts, their swarm membership, networks, containers and their
+ * endpoints) and its renderings as Graphviz DOT, Mermaid and an HTML page: pure, no engine I/O
+ * (lookups.ts gathers it; the CLI renders DOT to SVG with Graphviz compiled to WebAssembly).
+ */
+import type { EndpointInfo, NetworkInfo } from "./model";
+import type { LocalSwarm, SwarmNodeInfo } from "./swarmModel";
+
+/** What {@link getTopology} returns: every host asked, and the swarm's nodes as a manager lists them. */
+export interface Topology {
+  readonly hosts: TopologyHost[];
+  /** Empty when no host asked is a swarm manager. */
+  readonly swarmNodes: TopologySwarmNode[];
+}
+
+/** One engine, as it reports itself. */
+export interface TopologyHost {
+  /** The engine's address, as connected to. */
+  readonly host: string;
+  readonly hostname: string;
+  /** Its swarm membership, when it is in one. */
+  readonly swarm?: { readonly nodeId: string; readonly role: "manager" | "worker"; readonly address: string };
+  readonly networks: TopologyNetwork[];
+  readonly containers: TopologyContainer[];
+}
+
+export interface TopologyNetwork {
+  readonly id: string;
+  readonly name: string;
+  readonly driver: string;
+  /** `local`, or `swarm` for a network that spans the swarm's hosts. */
+  readonly scope: string;
+  readonly subnets: string[];
+  readonly attachable: boolean;
+  readonly encrypted: boolean;
+  readonly internal: boolean;
+}
+
+export interface TopologyContainer {
+  readonly id: string;
+  readonly name: string;
+  readonly endpoints: TopologyEndpoint[];
+}
+
+export interface TopologyEndpoint {
+  readonly networkId: string;
+  /** The network's name. */
+  readonly network: string;
+  readonly ipv4Address: string;
+  readonly ipv6Address: string;
+  /** Names the container answers to on the network (its own ID's start among them, as the engine adds it). */
+  readonly aliases: string[];
+}
+
+export interface TopologySwarmNode {
+  readonly id: string;
+  readonly hostname: string;
+  readonly role: string;
+  /** `ready`, `down`, ... */
+  readonly state: string;
+  readonly availability: string;
+  readonly address: string;
+}
+
+/** Networks that carry no traffic between containers of their own (`host`, `none`). */
+const NOT_DRAWN = new Set(["host", "null"]);
+
+/** One host's part, from what its engine answered. */
+export function topologyHost(
+  host: string,
+  local: LocalSwarm,
+  networks: NetworkInfo[],
+  containers: { id: string; name: string; networks: Record<string, EndpointInfo> }[],
+): TopologyHost {
+  const byId = new Map(networks.map((n) => [n.id, n]));
+  return {
+    host,
+    hostname: local.hostname,
+    ...(local.state === "active"
+      ? { swarm: { nodeId: local.nodeId, role: local.isManager ? "manager" : "worker", address: local.nodeAddr } }
+      : {}),
+    networks: networks.map((n) => ({
+      id: n.id,
+      name: n.name,
+      driver: n.driver,
+      scope: n.scope,
+      subnets: n.ipamConfigs.map((c) => c.subnet).filter((s): s is string => !!s),
+      attachable: n.attachable,
+      encrypted: "encrypted" in n.options,
+      internal: n.internal,
+    })),
+    containers: containers.map((c) => ({
+      id: c.id,
+      name: c.name,
+      endpoints: Object.entries(c.networks)
+        .filter(([, e]) => e.networkId === "" || byId.has(e.networkId))
+        .map(([name, e]) => ({
+          networkId: e.networkId,
+          network: name,
+          ipv4Address: e.ipv4Address,
+          ipv6Address: e.ipv6Address,
+          aliases: e.aliases,
+        })),
+    })),
+  };
+}
+
+export function swarmNodesOf(nodes: SwarmNodeInfo[]): TopologySwarmNode[] {
+  return nodes.map((n) => ({
+    id: n.id,
+    hostname: n.hostname,
+    role: n.role,
+    state: n.state,
+    availability: n.availability,
+    address: n.address,
+  }));
+}
+
+/** DOT's quoted string. */
+const q = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
+/** A DOT/Mermaid identifier made of [A-Za-z0-9_]. */
+const ident = (...parts: string[]): string => parts.join("_").replace(/[^A-Za-z0-9_]/g, "_");
+
+function networkLabel(n: TopologyNetwork): string {
+  const flags = [n.driver, n.scope === "swarm" ? "spans hosts" : "", n.attachable ? "attachable" : ""]
+    .concat(n.encrypted ? ["encrypted"] : [], n.internal ? ["internal"] : [])
+    .filter(Boolean);
+  return [n.name, n.subnets.join(", "), flags.join(", ")].filter(Boolean).join("\n");
+}
+
+const endpointLabel = (e: TopologyEndpoint): string =>
+  [e.ipv4Address, e.ipv6Address].filter(Boolean).join("\n") || "(not running)";
+
+/** Swarm-scoped networks are drawn once, outside the hosts, so an overlay visibly spans them. */
+function spanning(t: Topology): TopologyNetwork[] {
+  const seen = new Map<string, TopologyNetwork>();
+  for (const h of t.hosts) for (const n of h.networks) if (n.scope === "swarm" && !seen.has(n.id)) seen.set(n.id, n);
+  return [...seen.values()];
+}
+
+/**
+ * Graphviz DOT: each host a box (its hostname, address and swarm role) holding its local networks
+ * and its containers; swarm-scoped networks outside every box; an edge from each container to
+ * each network it is on, labelled with its address there.
+ */
+export function topologyToDot(t: Topology): string {
+  const lines = [
+    "graph topology {",
+    '  graph [rankdir=LR, fontname="Helvetica", compound=true, newrank=true];',
+    '  node [fontname="Helvetica", fontsize=11];',
+    '  edge [fontname="Helvetica", fontsize=9];',
+  ];
+  const global = spanning(t);
+  for (const n of global) {
+    lines.push(
+      `  ${ident("net", n.id)} [shape=box, style="rounded,filled", fillcolor="#fde7c4", label=${q(networkLabel(n))}];`,
+    );
+  }
+  t.hosts.forEach((h, i) => {
+    const role = h.swarm ? `swarm ${h.swarm.role}` : "no swarm";
+    lines.push(`  subgraph cluster_host_${i} {`);
+    lines.push(
+      `    label=${q(`${h.hostname}\n${h.swarm?.address || h.host}\n${role}`)}; style=rounded; color="#4a6fa5";`,
+    );
+    // Graphviz leaves out an empty cluster: a host with nothing on it still shows as its box.
+    lines.push(`    ${ident("host", String(i))} [shape=point, style=invis];`);
+    for (const n of h.networks.filter((n) => n.scope !== "swarm" && !NOT_DRAWN.has(n.driver))) {
+      lines.push(
+        `    ${ident("net", String(i), n.id)} [shape=box, style="rounded,filled", fillcolor="#dbe9f7", label=${q(networkLabel(n))}];`,
+      );
+    }
+    for (const c of h.containers) {
+      lines.push(`    ${ident("ctr", String(i), c.id)} [shape=ellipse, label=${q(c.name)}];`);
+    }
+    lines.push("  }");
+    for (const c of h.containers) {
+      for (const e of c.endpoints) {
+        const n = h.networks.find((x) => x.id === e.networkId || (e.networkId === "" && x.name === e.network));
+        if (!n || NOT_DRAWN.has(n.driver)) continue;
+        const target = n.scope === "swarm" ? ident("net", n.id) : ident("net", String(i), n.id);
+        lines.push(`  ${ident("ctr", String(i), c.id)} -- ${target} [label=${q(endpointLabel(e))}];`);
+      }
+    }
+  });
+  lines.push("}");
+  return lines.join("\n") + "\n";
+}
+
+/** Mermaid flowchart: the same picture as {@link topologyToDot}, for Markdown viewers. */
+export function topologyToMermaid(t: Topology): string {
+  const m = (s: string): string => `"${s.replace(/"/g, "#quot;").replace(/\n/g, "<br/>")}"`;
+  const lines = ["flowchart LR"];
+  for (const n of spanning(t)) lines.push(`  ${ident("net", n.id)}[${m(networkLabel(n))}]`);
+  t.hosts.forEach((h, i) => {
+    lines.push(`  subgraph ${ident("host", String(i))}[${m(`${h.hostname} (${h.swarm?.role ?? "no swarm"})`)}]`);
+    for (const n of h.networks.filter((n) => n.scope !== "swarm" && !NOT_DRAWN.has(n.driver))) {
+      lines.push(`    ${ident("net", String(i), n.id)}[${m(networkLabel(n))}]`);
+    }
+    for (const c of h.containers) lines.push(`    ${ident("ctr", String(i), c.id)}([${m(c.name)}])`);
+    lines.push("  end");
+    for (const c of h.containers) {
+      for (const e of c.endpoints) {
+        const n = h.networks.find((x) => x.id === e.networkId || (e.networkId === "" && x.name === e.network));
+        if (!n || NOT_DRAWN.has(n.driver)) continue;
+        const target = n.scope === "swarm" ? ident("net", n.id) : ident("net", String(i), n.id);
+        lines.push(`  ${ident("ctr", String(i), c.id)} ---|${m(endpointLabel(e))}| ${target}`);
+      }
+    }
+  });
+  return lines.join("\n") + "\n";
+}
+
+const html = (s: string): string =>
+  s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;");
+
+/** A self-contained page: the picture (SVG) and, under it, the same facts as tables. */
+export function topologyToHtml(t: Topology, svg: string): string {
+  const rows = t.hosts.flatMap((h) =>
+    h.containers.flatMap((c) =>
+      c.endpoints.map(
+        (e) =>
+          `<tr><td>${html(h.hostname)}</td><td>${html(c.name)}</td><td>${html(e.network)}</td><td>${html(
+            [e.ipv4Address, e.ipv6Address].filter(Boolean).join(" "),
+          )}</td><td>${html(e.aliases.join(", "))}</td></tr>`,
+      ),
+    ),
+  );
+  const nodes = t.swarmNodes.map(
+    (n) =>
+      `<tr><td>${html(n.hostname)}</td><td>${html(n.role)}</td><td>${html(n.state)}</td><td>${html(n.availability)}</td><td>${html(n.address)}</td></tr>`,
+  );
+  return `<!doctype html>
+<html><head><meta charset="utf-8"><title>Docker network topology</title>
+<style>body{font-family:Helvetica,Arial,sans-serif;margin:16px}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #bbb;padding:3px 8px;font-size:13px;text-align:left}</style>
+</head><body>
+<h1>Docker network topology</h1>
+${svg.replace(/^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?/, "")}
+<h2>Swarm nodes</h2>
+<table><tr><th>hostname</th><th>role</th><th>state</th><th>availability</th><th>address</th></tr>${nodes.join("") || '<tr><td colspan="5">no swarm manager among the hosts asked</td></tr>'}</table>
+<h2>Endpoints</h2>
+<table><tr><th>host</th><th>container</th><th>network</th><th>addresses</th><th>aliases</th></tr>${rows.join("")}</table>
+</body></html>
+`;
+}

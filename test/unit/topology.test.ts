@@ -1,0 +1,102 @@
+/** The topology's renderings (pure) and the command's arguments; SVG through Graphviz compiled to WebAssembly. */
+import * as assert from "node:assert/strict";
+import { parseArgs, render } from "../../provider/cli";
+import { topologyToDot, topologyToMermaid, type Topology } from "../../provider/model/topology";
+
+const overlay = {
+  id: "ov1",
+  name: "mesh",
+  driver: "overlay",
+  scope: "swarm",
+  subnets: ["10.0.1.0/24"],
+  attachable: true,
+  encrypted: true,
+  internal: false,
+};
+const local = {
+  id: "br1",
+  name: 'odd "name"',
+  driver: "bridge",
+  scope: "local",
+  subnets: [],
+  attachable: false,
+  encrypted: false,
+  internal: true,
+};
+const host = (i: number, containers: Topology["hosts"][number]["containers"]): Topology["hosts"][number] => ({
+  host: `unix:///h${i}.sock`,
+  hostname: `host-${i}`,
+  swarm: { nodeId: `n${i}`, role: i === 0 ? "manager" : "worker", address: `10.9.0.${i + 1}` },
+  networks: [overlay, ...(i === 0 ? [local] : []), { ...local, id: "hostnet", name: "host", driver: "host" }],
+  containers,
+});
+const endpoint = (
+  network: string,
+  networkId: string,
+  ip: string,
+): Topology["hosts"][number]["containers"][number]["endpoints"][number] => ({
+  network,
+  networkId,
+  ipv4Address: ip,
+  ipv6Address: "",
+  aliases: [],
+});
+const topology: Topology = {
+  hosts: [
+    host(0, [
+      { id: "c0", name: "web", endpoints: [endpoint("mesh", "ov1", "10.0.1.2"), endpoint(local.name, "br1", "")] },
+    ]),
+    host(1, [{ id: "c1", name: "db", endpoints: [endpoint("mesh", "ov1", "10.0.1.3")] }]),
+  ],
+  swarmNodes: [],
+};
+
+describe("topology rendering", () => {
+  it("DOT: a box per host, the overlay once outside them, an edge per endpoint with its address", () => {
+    const dot = topologyToDot(topology);
+    assert.equal((dot.match(/subgraph cluster_host_/g) ?? []).length, 2);
+    assert.equal(
+      (dot.match(/label="mesh\\n10\.0\.1\.0\/24\\noverlay, spans hosts, attachable, encrypted"/g) ?? []).length,
+      1,
+    );
+    assert.match(dot, /ctr_0_c0 -- net_ov1 \[label="10\.0\.1\.2"\]/);
+    assert.match(dot, /ctr_1_c1 -- net_ov1 \[label="10\.0\.1\.3"\]/);
+    assert.match(dot, /label="odd \\"name\\"\\nbridge, internal"/, "quotes escaped");
+    assert.match(dot, /ctr_0_c0 -- net_0_br1 \[label="\(not running\)"\]/);
+    assert.doesNotMatch(dot, /hostnet/, "the host network is not drawn");
+    assert.match(dot, /label="host-0\\n10\.9\.0\.1\\nswarm manager"/);
+  });
+
+  it("Mermaid: the same picture", () => {
+    const m = topologyToMermaid(topology);
+    assert.match(m, /^flowchart LR\n/);
+    assert.match(m, /subgraph host_1\["host-1 \(worker\)"\]/);
+    assert.match(m, /ctr_1_c1 ---\|"10\.0\.1\.3"\| net_ov1/);
+    assert.match(m, /odd #quot;name#quot;/);
+  });
+
+  it("SVG and HTML through Graphviz (WebAssembly): every name is a text of the picture", async () => {
+    const svg = await render(topology, "x.svg");
+    assert.match(svg, /<svg/);
+    // Graphviz writes some characters as numeric entities ("-" as &#45;).
+    const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
+      m[1].replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))),
+    );
+    for (const s of ["host-0", "host-1", "web", "db", "mesh", "10.0.1.3"]) assert.ok(texts.includes(s), s);
+    const html = await render(topology, "x.html");
+    assert.match(html, /^<!doctype html>/);
+    assert.ok(html.includes("<svg"));
+  });
+
+  it("the command's arguments", () => {
+    assert.deepEqual(parseArgs(["topology", "--host", "unix:///a", "--host", "ssh://b", "--out", "t.svg"]), {
+      hosts: ["unix:///a", "ssh://b"],
+      out: "t.svg",
+    });
+    assert.deepEqual(parseArgs(["topology"]), { hosts: [], out: undefined });
+    assert.match(parseArgs(["draw"]) as string, /^usage: pulumi-docker-networking topology/);
+    assert.match(parseArgs(["topology", "--out", "t.png"]) as string, /must end in \.svg, \.html, \.dot or \.mmd/);
+    assert.match(parseArgs(["topology", "--host"]) as string, /^--host needs a value/);
+    assert.match(parseArgs(["topology", "-x"]) as string, /^unknown argument "-x"/);
+  });
+});
