@@ -138,6 +138,22 @@ function spanning(t: Topology): TopologyNetwork[] {
   return [...seen.values()];
 }
 
+/** A host's own networks, drawn inside its box. */
+const localNetworks = (h: TopologyHost): TopologyNetwork[] =>
+  h.networks.filter((n) => n.scope !== "swarm" && !NOT_DRAWN.has(n.driver));
+
+/** Host `i`'s container-to-network edges (node IDs of both renderings), labelled with the addresses. */
+function edges(h: TopologyHost, i: number): { from: string; to: string; label: string }[] {
+  return h.containers.flatMap((c) =>
+    c.endpoints.flatMap((e) => {
+      const n = h.networks.find((x) => x.id === e.networkId || (e.networkId === "" && x.name === e.network));
+      if (!n || NOT_DRAWN.has(n.driver)) return [];
+      const to = n.scope === "swarm" ? ident("net", n.id) : ident("net", String(i), n.id);
+      return [{ from: ident("ctr", String(i), c.id), to, label: endpointLabel(e) }];
+    }),
+  );
+}
+
 /**
  * Graphviz DOT: each host a box (its hostname, address and swarm role) holding its local networks
  * and its containers; swarm-scoped networks outside every box; an edge from each container to
@@ -164,7 +180,7 @@ export function topologyToDot(t: Topology): string {
     );
     // Graphviz leaves out an empty cluster: a host with nothing on it still shows as its box.
     lines.push(`    ${ident("host", String(i))} [shape=point, style=invis];`);
-    for (const n of h.networks.filter((n) => n.scope !== "swarm" && !NOT_DRAWN.has(n.driver))) {
+    for (const n of localNetworks(h)) {
       lines.push(
         `    ${ident("net", String(i), n.id)} [shape=box, style="rounded,filled", fillcolor="#dbe9f7", label=${q(networkLabel(n))}];`,
       );
@@ -173,14 +189,7 @@ export function topologyToDot(t: Topology): string {
       lines.push(`    ${ident("ctr", String(i), c.id)} [shape=ellipse, label=${q(c.name)}];`);
     }
     lines.push("  }");
-    for (const c of h.containers) {
-      for (const e of c.endpoints) {
-        const n = h.networks.find((x) => x.id === e.networkId || (e.networkId === "" && x.name === e.network));
-        if (!n || NOT_DRAWN.has(n.driver)) continue;
-        const target = n.scope === "swarm" ? ident("net", n.id) : ident("net", String(i), n.id);
-        lines.push(`  ${ident("ctr", String(i), c.id)} -- ${target} [label=${q(endpointLabel(e))}];`);
-      }
-    }
+    for (const e of edges(h, i)) lines.push(`  ${e.from} -- ${e.to} [label=${q(e.label)}];`);
   });
   lines.push("}");
   return lines.join("\n") + "\n";
@@ -193,19 +202,12 @@ export function topologyToMermaid(t: Topology): string {
   for (const n of spanning(t)) lines.push(`  ${ident("net", n.id)}[${m(networkLabel(n))}]`);
   t.hosts.forEach((h, i) => {
     lines.push(`  subgraph ${ident("host", String(i))}[${m(`${h.hostname} (${h.swarm?.role ?? "no swarm"})`)}]`);
-    for (const n of h.networks.filter((n) => n.scope !== "swarm" && !NOT_DRAWN.has(n.driver))) {
+    for (const n of localNetworks(h)) {
       lines.push(`    ${ident("net", String(i), n.id)}[${m(networkLabel(n))}]`);
     }
     for (const c of h.containers) lines.push(`    ${ident("ctr", String(i), c.id)}([${m(c.name)}])`);
     lines.push("  end");
-    for (const c of h.containers) {
-      for (const e of c.endpoints) {
-        const n = h.networks.find((x) => x.id === e.networkId || (e.networkId === "" && x.name === e.network));
-        if (!n || NOT_DRAWN.has(n.driver)) continue;
-        const target = n.scope === "swarm" ? ident("net", n.id) : ident("net", String(i), n.id);
-        lines.push(`  ${ident("ctr", String(i), c.id)} ---|${m(endpointLabel(e))}| ${target}`);
-      }
-    }
+    for (const e of edges(h, i)) lines.push(`  ${e.from} ---|${m(e.label)}| ${e.to}`);
   });
   return lines.join("\n") + "\n";
 }
