@@ -163,6 +163,36 @@ async function localCopyGone(engine: Engine, id: string): Promise<void> {
 
 const inUse = (err: unknown): boolean => /active endpoints/i.test(String((err as Error)?.message));
 
+/**
+ * `docker network rm`: at once when nothing is on it; else inspected to say by whom, or to
+ * disconnect them (`disconnect`); a swarm-scoped network until its local copy is gone too.
+ */
+async function removeNetwork(
+  engine: Engine,
+  id: string,
+  scope: string | undefined,
+  disconnect: boolean,
+  kind: string,
+): Promise<void> {
+  try {
+    await engine.removeNetwork(id);
+  } catch (err) {
+    if (!inUse(err)) throw err;
+    const info = await engine.inspectNetwork(id);
+    // The swarm's load-balancer endpoint (lb-<network>) is the engine's own and goes with the network.
+    const users = info?.containers.filter((c) => !c.containerId.startsWith("lb-")) ?? [];
+    if (users.length > 0 && !disconnect) {
+      throw new Error(
+        `${kind} "${info!.name}" on ${engine.host} is still used by ${users.length} container(s): ${listContainers(users)}. ` +
+          `Disconnect them (docker network disconnect ${info!.name} <container>) or set disconnectOnDelete: true`,
+      );
+    }
+    for (const c of users) await engine.disconnect(id, c.containerId, true);
+    if (info) await removeWhenFree(engine, id);
+  }
+  if (scope === "swarm") await localCopyGone(engine, id);
+}
+
 export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvider {
   return {
     async check(olds: any, news: any) {
@@ -205,7 +235,9 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
         return { id: info.id, outs: { ...outputsOf(inputs, info, false), ...extra, ...verified } };
       } catch (err) {
         // A network that does not work is not left behind half-done.
-        await removeWhenFree(engine, info.id).catch(() => undefined);
+        await removeNetwork(engine, info.id, info.scope, true, d.kind).catch((left: Error) => {
+          throw new Error(`${(err as Error).message}. Removing the network failed too: ${left.message}`);
+        });
         throw err;
       }
     },
@@ -224,24 +256,7 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
 
     async delete(id: string, props: any) {
       const engine = Engine.connect(props.connection as Connection | undefined);
-      // Removed at once when nothing is on it; else inspected to say by whom, or to disconnect them.
-      try {
-        await engine.removeNetwork(id);
-      } catch (err) {
-        if (!inUse(err)) throw err;
-        const info = await engine.inspectNetwork(id);
-        // The swarm's load-balancer endpoint (lb-<network>) is the engine's own and goes with the network.
-        const users = info?.containers.filter((c) => !c.containerId.startsWith("lb-")) ?? [];
-        if (users.length > 0 && !props.disconnectOnDelete) {
-          throw new Error(
-            `${d.kind} "${info!.name}" on ${engine.host} is still used by ${users.length} container(s): ${listContainers(users)}. ` +
-              `Disconnect them (docker network disconnect ${info!.name} <container>) or set disconnectOnDelete: true`,
-          );
-        }
-        for (const c of users) await engine.disconnect(id, c.containerId, true);
-        if (info) await removeWhenFree(engine, id);
-      }
-      if (props.scope === "swarm") await localCopyGone(engine, id);
+      await removeNetwork(engine, id, props.scope, !!props.disconnectOnDelete, d.kind);
     },
   };
 }

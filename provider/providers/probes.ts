@@ -86,10 +86,19 @@ export async function verifyOverlay(
   try {
     for (const [i, engine] of engines.entries()) {
       const name = `pdn-probe-${tag}-${i}`;
-      const id = await engine.startProbe({ image, network: network.name, name, cmd: ["sleep", "600"] });
-      const [container, local] = await Promise.all([engine.inspectContainer(id), engine.localSwarm()]);
+      const local = await engine.localSwarm();
+      const hostname = local.hostname || engine.host;
+      const id = await engine
+        .startProbe({ image, network: network.name, name, cmd: ["sleep", "600"] })
+        .catch((err: Error) => {
+          if (!/attaching to network failed/i.test(err.message)) throw err;
+          throw new Error(
+            `probe on ${hostname} could not join overlay "${network.name}": ${err.message}. A node whose availability is drain or pause takes no new containers on overlays (docker node update --availability active), and a node outside the swarm none at all`,
+          );
+        });
+      const container = await engine.inspectContainer(id);
       const address = container?.networks[network.name]?.ipv4Address ?? "";
-      probes.push({ engine, id, name, hostname: local.hostname || engine.host, address });
+      probes.push({ engine, id, name, hostname, address });
     }
     const results: PairResult[] = [];
     let ipsec: boolean | undefined;

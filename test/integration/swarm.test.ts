@@ -229,6 +229,86 @@ describe("swarm and overlay networks on a multi-host lab", function () {
       }
     });
 
+    it("verify: an overlay proven between three hosts gives the per-pair matrix; probes are removed", async function () {
+      const net = await create(overlay, {
+        name: `ovver-${RUN_ID}`,
+        attachable: true,
+        labels: { [TEST_LABEL]: RUN_ID },
+        connection: conn(h[0]),
+        verify: { hosts: [conn(h[0]), conn(h[1]), conn(h[2])] },
+      });
+      try {
+        const matrix = net.outs.verification as any[];
+        console.log(`      ${matrix.map((r) => `${r.from}->${r.to} name:${r.byName} addr:${r.byAddress}`).join(", ")}`);
+        assert.equal(matrix.length, 6);
+        assert.ok(
+          matrix.every((r) => r.byName && r.byAddress && !r.problem),
+          JSON.stringify(matrix),
+        );
+        assert.deepEqual(
+          [...new Set(matrix.map((r) => r.from))].sort(),
+          [h[0].hostname, h[1].hostname, h[2].hostname].sort(),
+        );
+        for (const x of [h[0], h[1], h[2]]) await assertNoProbes(x);
+      } finally {
+        await destroy(overlay, net);
+      }
+    });
+
+    // Each port dropped on one host: the create fails naming the pair and the likely port, and
+    // leaves neither the network nor a probe.
+    for (const { port, cause } of [
+      { port: 4789, cause: /no reply: likely 4789\/udp \(overlay data/ },
+      { port: 7946, cause: /does not resolve: likely 7946\/udp \(node gossip.*or 7946\/tcp/ },
+    ]) {
+      it(`verify: ${port}/udp dropped on one host fails naming the pair and the port; nothing is left`, async function () {
+        const unblock = lab.block(2, "udp", port);
+        const name = `ovblk${port}-${RUN_ID}`;
+        try {
+          const inputs = await checked(overlay, {
+            name,
+            attachable: true,
+            labels: { [TEST_LABEL]: RUN_ID },
+            connection: conn(h[0]),
+            verify: { hosts: [conn(h[1]), conn(h[2])], timeoutSeconds: 2 },
+          });
+          const err: Error = await overlay.create(inputs).then(
+            (r) => assert.fail(`verified with ${port}/udp dropped: ${JSON.stringify(r.outs.verification)}`),
+            (e: Error) => e,
+          );
+          console.log(`      ${err.message}`);
+          assert.ok(err.message.includes(`${h[1].hostname} -> ${h[2].hostname}`), "names the pair");
+          assert.match(err.message, cause);
+          assert.equal(await Engine.connect(conn(h[0])).findNetwork(name), undefined, "the network was left");
+          for (const x of [h[1], h[2]]) await assertNoProbes(x);
+        } finally {
+          unblock();
+        }
+      });
+    }
+
+    it("verify: an encrypted overlay on a kernel without IPsec fails saying so", async function () {
+      const missing = ipsecUnavailable();
+      const name = `ovvenc-${RUN_ID}`;
+      const inputs = await checked(overlay, {
+        name,
+        attachable: true,
+        encrypted: true,
+        labels: { [TEST_LABEL]: RUN_ID },
+        connection: conn(h[0]),
+        verify: { hosts: [conn(h[1]), conn(h[2])], timeoutSeconds: 2 },
+      });
+      if (!missing) {
+        const net = await overlay.create(inputs);
+        await destroy(overlay, { id: net.id, outs: net.outs });
+        assert.ok(net.outs.verification.every((r: any) => !r.problem));
+        return;
+      }
+      await assert.rejects(overlay.create(inputs), /encrypted and this kernel cannot do IPsec \(no XFRM\)/);
+      assert.equal(await Engine.connect(conn(h[0])).findNetwork(name), undefined, "the network was left");
+      for (const x of [h[1], h[2]]) await assertNoProbes(x);
+    });
+
     it("node labels, availability and a spec field change in place; token rotation keeps every node", async function () {
       const news = await checked(swarmNodeProvider, {
         ...manager.outs,
@@ -265,6 +345,25 @@ describe("swarm and overlay networks on a multi-host lab", function () {
       await waitForNodes(h[0], [h[0].hostname, h[1].hostname, h[2].hostname]);
       const swarm: any = await h[0].docker.swarmInspect();
       assert.equal(swarm.Spec.Orchestration.TaskHistoryRetentionLimit, 7);
+    });
+
+    it("verify: a drained host takes no probe on the overlay; the error names it and says why", async function () {
+      // workers[0] (h[1]) is drained by the test before.
+      const name = `ovdrain-${RUN_ID}`;
+      const inputs = await checked(overlay, {
+        name,
+        attachable: true,
+        labels: { [TEST_LABEL]: RUN_ID },
+        connection: conn(h[0]),
+        verify: { hosts: [conn(h[0]), conn(h[1])] },
+      });
+      await assert.rejects(overlay.create(inputs), (e: Error) => {
+        assert.ok(e.message.includes(`probe on ${h[1].hostname} could not join overlay "${name}"`), e.message);
+        assert.match(e.message, /availability is drain or pause takes no new containers on overlays/);
+        return true;
+      });
+      assert.equal(await Engine.connect(conn(h[0])).findNetwork(name), undefined, "the network was left");
+      for (const x of [h[0], h[1]]) await assertNoProbes(x);
     });
 
     it("getSwarm reports the cluster, its nodes and tokens from a manager; a worker is refused", async function () {
@@ -447,86 +546,6 @@ describe("swarm and overlay networks on a multi-host lab", function () {
           "preflight.timeoutSeconds 0 must be a whole number from 1 to 60",
         ],
       );
-    });
-
-    it("verify: an overlay proven between three hosts gives the per-pair matrix; probes are removed", async function () {
-      const net = await create(overlay, {
-        name: `ovver-${RUN_ID}`,
-        attachable: true,
-        labels: { [TEST_LABEL]: RUN_ID },
-        connection: conn(h[0]),
-        verify: { hosts: [conn(h[0]), conn(h[1]), conn(h[2])] },
-      });
-      try {
-        const matrix = net.outs.verification as any[];
-        console.log(`      ${matrix.map((r) => `${r.from}->${r.to} name:${r.byName} addr:${r.byAddress}`).join(", ")}`);
-        assert.equal(matrix.length, 6);
-        assert.ok(
-          matrix.every((r) => r.byName && r.byAddress && !r.problem),
-          JSON.stringify(matrix),
-        );
-        assert.deepEqual(
-          [...new Set(matrix.map((r) => r.from))].sort(),
-          [h[0].hostname, h[1].hostname, h[2].hostname].sort(),
-        );
-        for (const x of [h[0], h[1], h[2]]) await assertNoProbes(x);
-      } finally {
-        await destroy(overlay, net);
-      }
-    });
-
-    // Each port dropped on one host: the create fails naming the pair and the likely port, and
-    // leaves neither the network nor a probe.
-    for (const { port, cause } of [
-      { port: 4789, cause: /no reply: likely 4789\/udp \(overlay data/ },
-      { port: 7946, cause: /does not resolve: likely 7946\/udp \(node gossip.*or 7946\/tcp/ },
-    ]) {
-      it(`verify: ${port}/udp dropped on one host fails naming the pair and the port; nothing is left`, async function () {
-        const unblock = lab.block(2, "udp", port);
-        const name = `ovblk${port}-${RUN_ID}`;
-        try {
-          const inputs = await checked(overlay, {
-            name,
-            attachable: true,
-            labels: { [TEST_LABEL]: RUN_ID },
-            connection: conn(h[0]),
-            verify: { hosts: [conn(h[1]), conn(h[2])], timeoutSeconds: 2 },
-          });
-          const err: Error = await overlay.create(inputs).then(
-            (r) => assert.fail(`verified with ${port}/udp dropped: ${JSON.stringify(r.outs.verification)}`),
-            (e: Error) => e,
-          );
-          console.log(`      ${err.message}`);
-          assert.ok(err.message.includes(`${h[1].hostname} -> ${h[2].hostname}`), "names the pair");
-          assert.match(err.message, cause);
-          assert.equal(await Engine.connect(conn(h[0])).findNetwork(name), undefined, "the network was left");
-          for (const x of [h[1], h[2]]) await assertNoProbes(x);
-        } finally {
-          unblock();
-        }
-      });
-    }
-
-    it("verify: an encrypted overlay on a kernel without IPsec fails saying so", async function () {
-      const missing = ipsecUnavailable();
-      const name = `ovvenc-${RUN_ID}`;
-      const inputs = await checked(overlay, {
-        name,
-        attachable: true,
-        encrypted: true,
-        labels: { [TEST_LABEL]: RUN_ID },
-        connection: conn(h[0]),
-        verify: { hosts: [conn(h[1]), conn(h[2])], timeoutSeconds: 2 },
-      });
-      if (!missing) {
-        const net = await overlay.create(inputs);
-        await destroy(overlay, { id: net.id, outs: net.outs });
-        assert.ok(net.outs.verification.every((r: any) => !r.problem));
-        return;
-      }
-      await assert.rejects(overlay.create(inputs), /encrypted and this kernel cannot do IPsec \(no XFRM\)/);
-      assert.equal(await Engine.connect(conn(h[0])).findNetwork(name), undefined, "the network was left");
-      for (const x of [h[1], h[2]]) await assertNoProbes(x);
     });
 
     it("drift: a node that left out of band is gone on refresh; create joins it again", async function () {
