@@ -145,13 +145,36 @@ async function main(): Promise<void> {
   };
   const rows: string[][] = [];
   const states: string[] = [];
+  // Printed after each N, so a later failure loses nothing measured.
+  const report = (): void => {
+    console.log(
+      "N networks + N attachments, one `pulumi` command each; N = 0 is the empty stack (Pulumi's fixed cost)",
+    );
+    printTable(
+      [
+        "N",
+        "operation",
+        "pulumi ms",
+        "ms/resource over empty",
+        "dockerode ms",
+        "pulumi/floor",
+        "(pulumi - empty)/floor",
+        "engine calls",
+        "calls/resource",
+        "provider peak MiB",
+      ],
+      rows,
+    );
+    for (const s of states) console.log(s);
+  };
+  let containers: Docker.Container[] = [];
   try {
     // Pulumi's fixed cost: the same operations on the empty stack.
     const empty: Record<string, number> = {};
     for (const [op, args] of OPS) empty[op] = await timed(() => pulumi(args));
     rows.push(...OPS.map(([op]) => ["0", op, empty[op].toFixed(0), "", "", "", "", "", "", ""]));
     for (const n of sizes.length ? sizes : [10, 100]) {
-      const containers: Docker.Container[] = [];
+      containers = [];
       for (let i = 0; i < n; i++) containers.push(await startContainer(engine.docker, `bench-${n}-${i}`));
       const ids = containers.map((c) => c.id);
       project.write("containers.json", JSON.stringify(ids));
@@ -190,30 +213,17 @@ async function main(): Promise<void> {
         row[6] = ((Number(row[2]) - empty[row[1]]) / base).toFixed(2);
       }
       await Promise.all(containers.map((c) => c.remove({ force: true })));
+      containers = [];
+      report();
     }
   } finally {
     await project.start(["destroy", "--yes", "--skip-preview"]).done;
+    await Promise.all(containers.map((c) => c.remove({ force: true }).catch(() => undefined)));
     project.remove();
     proxy.close();
-    await engine.stop();
+    // Not in place of the error that ended the run.
+    await engine.stop().catch((e: Error) => console.error(`stopping the engine: ${e.message}`));
   }
-  console.log("N networks + N attachments, one `pulumi` command each; N = 0 is the empty stack (Pulumi's fixed cost)");
-  printTable(
-    [
-      "N",
-      "operation",
-      "pulumi ms",
-      "ms/resource over empty",
-      "dockerode ms",
-      "pulumi/floor",
-      "(pulumi - empty)/floor",
-      "engine calls",
-      "calls/resource",
-      "provider peak MiB",
-    ],
-    rows,
-  );
-  for (const s of states) console.log(s);
 }
 
 main().catch((e) => {
