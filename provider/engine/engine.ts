@@ -77,15 +77,23 @@ export class Engine {
     return e;
   }
 
-  /** Runs one engine call; a 404 gives `notFound` when that is given, else every error is wrapped. */
-  private async call<T>(what: string, fn: () => Promise<T>, notFound?: { value: T }): Promise<T> {
+  /**
+   * Runs one engine call, bounded by `timeoutMs`; a 404 gives `notFound` when that is given, else
+   * every error is wrapped.
+   */
+  private async call<T>(
+    what: string,
+    fn: () => Promise<T>,
+    notFound?: { value: T },
+    timeoutMs = ENGINE_TIMEOUT_MS,
+  ): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     // dockerode's own timeout is per socket and cannot apply over ssh: bound every call here.
     const deadline = new Promise<never>((_, reject) => {
       // Not "nothing happened": the engine may still carry the call out; the next run's create
       // takes over what it made (see networkProvider / attachmentProvider).
-      const reason = `no answer within ${ENGINE_TIMEOUT_MS / 1000} s; the engine may still carry it out, and the next pulumi up takes over what it made`;
-      timer = setTimeout(() => reject(new Error(reason)), ENGINE_TIMEOUT_MS);
+      const reason = `no answer within ${timeoutMs / 1000} s; the engine may still carry it out, and the next pulumi up takes over what it made`;
+      timer = setTimeout(() => reject(new Error(reason)), timeoutMs);
     });
     try {
       return await Promise.race([fn(), deadline]);
@@ -348,22 +356,24 @@ export class Engine {
 
   /** Runs `sh -c SCRIPT` in a probe (`docker exec`), bounded by `timeoutMs`; resolves to its output. */
   execProbe(id: string, script: string, timeoutMs: number): Promise<string> {
-    return this.call(`docker exec ${id.slice(0, 12)}`, async () => {
-      const exec = await this.docker
-        .getContainer(id)
-        .exec({ Cmd: ["sh", "-c", script], AttachStdout: true, AttachStderr: true, Tty: true });
-      const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
-      return await new Promise<string>((resolve, reject) => {
-        let out = "";
-        const timer = setTimeout(() => {
-          stream.destroy();
-          reject(new Error(`no end within ${timeoutMs / 1000} s`));
-        }, timeoutMs);
-        stream.on("data", (d: Buffer) => (out += d.toString("utf8")));
-        stream.on("end", () => (clearTimeout(timer), resolve(out)));
-        stream.on("error", (e: Error) => (clearTimeout(timer), reject(e)));
-      });
-    });
+    // A probe is removed after use, which ends an exec still running past its bound.
+    return this.call(
+      `docker exec ${id.slice(0, 12)}`,
+      async () => {
+        const exec = await this.docker
+          .getContainer(id)
+          .exec({ Cmd: ["sh", "-c", script], AttachStdout: true, AttachStderr: true, Tty: true });
+        const stream = await exec.start({ hijack: true, stdin: false, Tty: true });
+        return await new Promise<string>((resolve, reject) => {
+          let out = "";
+          stream.on("data", (d: Buffer) => (out += d.toString("utf8")));
+          stream.on("end", () => resolve(out));
+          stream.on("error", reject);
+        });
+      },
+      undefined,
+      timeoutMs,
+    );
   }
 
   /**
@@ -374,17 +384,7 @@ export class Engine {
     const id = await this.startProbe({ ...probe, cmd: ["sh", "-c", probe.script] });
     try {
       const container = this.docker.getContainer(id);
-      await this.call(`docker wait ${id.slice(0, 12)}`, async () => {
-        let timer: NodeJS.Timeout | undefined;
-        const late = new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error(`no end within ${probe.timeoutMs / 1000} s`)), probe.timeoutMs);
-        });
-        try {
-          return await Promise.race([container.wait(), late]);
-        } finally {
-          clearTimeout(timer);
-        }
-      });
+      await this.call(`docker wait ${id.slice(0, 12)}`, () => container.wait(), undefined, probe.timeoutMs);
       const logs = await this.call(`docker logs ${id.slice(0, 12)}`, () =>
         container.logs({ stdout: true, stderr: true, follow: false }),
       );

@@ -128,3 +128,14 @@ export function parsePing(output: string): { resolved: boolean; byName: boolean;
   const name = word("name");
   return { resolved: name === "ok" || name === "noreply", byName: name === "ok", byAddress: word("address") === "ok" };
 }
+
+/** A failed matrix as one message: each failing pair and its likely cause. */
+export function matrixFailure(network: string, results: PairResult[]): string | undefined {
+  const failed = results.filter((r) => r.problem);
+  if (failed.length === 0) return undefined;
+  const pairs = failed.map(
+    (r) =>
+      `${r.from} -> ${r.to}: by name ${r.byName ? "ok" : "failed"}, by address ${r.byAddress ? "ok" : "failed"}; ${r.problem}`,
+  );
+  return `overlay "${network}" does not carry traffic between ${failed.length} of ${results.length} host pairs: ${pairs.join(" | ")}`;
+}

@@ -1,7 +1,8 @@
 /** Per-driver rules for the network provider: pure, except the overlay's precondition and verify, which ask engines. */
 import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "../model/model";
 import type { NetworkDriver } from "./networkProvider";
-import { matrixFailure, verifyOverlay } from "./probes";
+import { matrixFailure } from "../model/probe";
+import { verifyOverlay } from "./probes";
 import { bridgeOptionProblems, overlayOptionProblems } from "../model/networkValidation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs */

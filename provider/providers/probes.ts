@@ -100,34 +100,28 @@ export async function verifyOverlay(
       const address = container?.networks[network.name]?.ipv4Address ?? "";
       probes.push({ engine, id, name, hostname, address });
     }
-    const results: PairResult[] = [];
-    let ipsec: boolean | undefined;
-    for (const from of probes) {
-      for (const to of probes.filter((p) => p !== from)) {
-        const seen = parsePing(
-          await from.engine.execProbe(from.id, pingScript(to.name, to.address, timeoutS), (2 * timeoutS + 15) * 1000),
-        );
-        if (network.encrypted && !(seen.byName && seen.byAddress) && ipsec === undefined) {
-          // /proc/crypto is the kernel's, seen from any container.
-          ipsec = (await from.engine.execProbe(from.id, "cat /proc/crypto", 15_000)).includes(OVERLAY_ESP_AEAD);
+    // The kernel's IPsec support, asked once (its /proc/crypto, seen from any container) and only
+    // when an encrypted pair fails.
+    let ipsec: Promise<boolean> | undefined;
+    const hasIpsec = (p: (typeof probes)[number]): Promise<boolean> =>
+      (ipsec ??= p.engine.execProbe(p.id, "cat /proc/crypto", 15_000).then((c) => c.includes(OVERLAY_ESP_AEAD)));
+    // Each probe pings its peers one after another; the probes run side by side.
+    const rows = await Promise.all(
+      probes.map(async (from) => {
+        const out: PairResult[] = [];
+        for (const to of probes.filter((p) => p !== from)) {
+          const script = pingScript(to.name, to.address, timeoutS);
+          const seen = parsePing(await from.engine.execProbe(from.id, script, (2 * timeoutS + 15) * 1000));
+          const failed = !(seen.byName && seen.byAddress);
+          const encrypted = network.encrypted;
+          const problem = pairProblem({ ...seen, encrypted, ipsec: !(encrypted && failed) || (await hasIpsec(from)) });
+          out.push({ from: from.hostname, to: to.hostname, ...seen, ...(problem ? { problem } : {}) });
         }
-        const problem = pairProblem({ ...seen, encrypted: network.encrypted, ipsec: ipsec ?? true });
-        results.push({ from: from.hostname, to: to.hostname, ...seen, ...(problem ? { problem } : {}) });
-      }
-    }
-    return results;
+        return out;
+      }),
+    );
+    return rows.flat();
   } finally {
     await Promise.all(probes.map((p) => p.engine.removeContainer(p.id).catch(() => undefined)));
   }
-}
-
-/** A failed matrix as one message: each failing pair and its likely cause. */
-export function matrixFailure(network: string, results: PairResult[]): string | undefined {
-  const failed = results.filter((r) => r.problem);
-  if (failed.length === 0) return undefined;
-  const pairs = failed.map(
-    (r) =>
-      `${r.from} -> ${r.to}: by name ${r.byName ? "ok" : "failed"}, by address ${r.byAddress ? "ok" : "failed"}; ${r.problem}`,
-  );
-  return `overlay "${network}" does not carry traffic between ${failed.length} of ${results.length} host pairs: ${pairs.join(" | ")}`;
 }

@@ -2,6 +2,7 @@
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import {
+  matrixFailure,
   pairProblem,
   parsePing,
   parseTcpProbe,
@@ -54,6 +55,18 @@ describe("probe rules", () => {
       /cannot do IPsec \(no XFRM\)/,
     );
     assert.match(pairProblem({ ...ok, byAddress: false, encrypted: true, ipsec: true })!, /4789/);
+  });
+
+  it("a failed matrix is one message naming each failing pair and its cause; a healthy one none", () => {
+    const ok = { resolved: true, byName: true, byAddress: true };
+    assert.equal(matrixFailure("mesh", [{ from: "a", to: "b", ...ok }]), undefined);
+    assert.equal(
+      matrixFailure("mesh", [
+        { from: "a", to: "b", ...ok },
+        { from: "b", to: "a", ...ok, byAddress: false, byName: false, problem: "no reply: likely 4789/udp" },
+      ]),
+      'overlay "mesh" does not carry traffic between 1 of 2 host pairs: b -> a: by name failed, by address failed; no reply: likely 4789/udp',
+    );
   });
 
   it("host:port, [v6]:port", () => {
