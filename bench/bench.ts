@@ -1,23 +1,33 @@
 /**
- * `npm run bench [N ...]`: N bridge networks with one attachment each (N = 10 and 100 unless
- * given), deployed by a program file with the `pulumi` command as users run it: `up`, a no-op
- * `preview`, `refresh` and `destroy`, next to the same engine calls made directly with dockerode
- * (the floor). It prints, per operation: the time, the time per resource over an empty stack's
- * (the slope, which stays flat when cost is linear in N), the ratio to the floor as measured and
- * net of Pulumi's fixed cost (the empty stack's time), the engine calls (counted by a proxy in
- * front of the engine's socket) in all and per resource, and the provider process's peak memory;
- * then the state's bytes per resource and how much of it is the serialized provider.
+ * `npm run bench [N ...]`: what this library's operations cost, as users run them (the `pulumi`
+ * command on a program file), against the engine floor and against Terraform. Two parts, one engine:
+ * 1. Against Terraform's Docker provider (bench/terraform.ts): N networks only, N = 10 and 100.
+ * 2. N bridge networks with one attachment each (N = 10, 100 and 500): `up`, a no-op `preview`,
+ *    `refresh` and `destroy`, interleaved with the same engine calls made with dockerode (the
+ *    floor: the faster of one at a time and 8 at once, Pulumi's `--parallel` here). Printed per
+ *    operation: the time, the time per resource over an empty stack's (the slope, flat when cost
+ *    is linear in N), the ratio to the floor as measured and net of Pulumi's fixed cost (the empty
+ *    stack's time), the engine calls (counted by a proxy in front of the engine's socket) in all
+ *    and per resource, and the provider process's peak memory; then the state's bytes per
+ *    resource and how much of it is the serialized provider.
+ * Times are medians of PDN_BENCH_ROUNDS rounds (default 3). Given N replace both parts' defaults.
  * A script that prints numbers, not a test.
  */
 import * as fs from "node:fs";
 import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
+import DockerClient from "dockerode";
 import type Docker from "dockerode";
-import { startTestEngine } from "../test/support/engine";
+import { startTestEngine, type TestEngine } from "../test/support/engine";
 import { ensureTestImage, RUN_ID, startContainer, TEST_LABEL } from "../test/support/fixtures";
 import { cliProject } from "../test/e2e/project";
-import { printTable, timed } from "./util";
+import { compareWithTerraform, provideTerraform } from "./terraform";
+import { eachLimit, median, printTable, timed } from "./util";
+
+const ROUNDS = Number(process.env.PDN_BENCH_ROUNDS ?? 3);
+/** Pulumi's `--parallel` default on this machine, for the floor's concurrent run. */
+const PARALLEL = 8;
 
 /** A unix-socket proxy to the engine that counts HTTP requests passing through it. */
 function countingProxy(target: string): { host: string; count: () => number; reset: () => void; close: () => void } {
@@ -65,29 +75,48 @@ async function withPeakProviderMemory<T>(fn: () => Promise<T>): Promise<{ result
   }
 }
 
-/** The same engine work with dockerode directly: create+connect, inspect, disconnect+remove. */
-async function floor(docker: Docker, containers: string[]): Promise<Record<string, number>> {
+/**
+ * The engine calls the library makes, made with dockerode directly, `limit` containers at once:
+ * the label list once, then per container create and inspect the network, connect and inspect the
+ * container (up); inspect both (refresh); disconnect, remove (destroy).
+ */
+async function floorRun(
+  docker: Docker,
+  containers: string[],
+  limit: number,
+  tag: string,
+): Promise<Record<"up" | "refresh" | "destroy", number>> {
   const ids: string[] = [];
-  const create = await timed(async () => {
-    for (const [i, c] of containers.entries()) {
-      const n = await docker.createNetwork({ Name: `floor-${i}-${RUN_ID}`, Labels: { [TEST_LABEL]: RUN_ID } });
+  const up = await timed(async () => {
+    await docker.listNetworks({ filters: { label: [`${TEST_LABEL}=${RUN_ID}`] } });
+    await eachLimit(containers, limit, async (c, i) => {
+      const n = await docker.createNetwork({ Name: `floor-${tag}-${i}-${RUN_ID}`, Labels: { [TEST_LABEL]: RUN_ID } });
+      await docker.getNetwork(n.id).inspect();
       await docker.getNetwork(n.id).connect({ Container: c });
-      ids.push(n.id);
-    }
+      await docker.getContainer(c).inspect();
+      ids[i] = n.id;
+    });
   });
-  const refresh = await timed(async () => {
-    for (const [i, id] of ids.entries()) {
+  const refresh = await timed(() =>
+    eachLimit(ids, limit, async (id, i) => {
       await docker.getNetwork(id).inspect();
       await docker.getContainer(containers[i]).inspect();
-    }
-  });
-  const destroy = await timed(async () => {
-    for (const [i, id] of ids.entries()) {
+    }),
+  );
+  const destroy = await timed(() =>
+    eachLimit(ids, limit, async (id, i) => {
       await docker.getNetwork(id).disconnect({ Container: containers[i] });
       await docker.getNetwork(id).remove();
-    }
-  });
-  return { up: create, refresh, destroy };
+    }),
+  );
+  return { up, refresh, destroy };
+}
+
+/** The floor: the faster of the calls made one at a time and `PARALLEL` at once, per operation. */
+async function floor(docker: Docker, containers: string[], round: number): Promise<Record<string, number>> {
+  const one = await floorRun(docker, containers, 1, `${round}s`);
+  const many = await floorRun(docker, containers, PARALLEL, `${round}p`);
+  return Object.fromEntries(Object.entries(one).map(([op, ms]) => [op, Math.min(ms, many[op as keyof typeof one])]));
 }
 
 /** The program a user would write: a network and an attachment per container listed in containers.json. */
@@ -119,14 +148,11 @@ function stateBytes(dir: string, stack: string, resources: number): { total: num
   return { total: Buffer.byteLength(text) / resources, provider: provider / resources };
 }
 
-async function main(): Promise<void> {
-  const sizes = process.argv
-    .slice(2)
-    .map(Number)
-    .filter((n) => n > 0);
-  const engine = await startTestEngine();
+/** Part 2: N networks + N attachments for each N, against the floor; prints its table after each N. */
+async function networksAndAttachments(engine: TestEngine, sizes: number[]): Promise<void> {
   const proxy = countingProxy(engine.host);
-  await ensureTestImage(engine.docker);
+  // Through the counting proxy, the floor's calls as much as Pulumi's.
+  const docker = new DockerClient({ socketPath: new URL(proxy.host).pathname, timeout: 120_000 });
   process.env.DOCKER_HOST = proxy.host;
   const stack = `bench${RUN_ID}`;
   const project = cliProject(
@@ -145,10 +171,9 @@ async function main(): Promise<void> {
   };
   const rows: string[][] = [];
   const states: string[] = [];
-  // Printed after each N, so a later failure loses nothing measured.
   const report = (): void => {
     console.log(
-      "N networks + N attachments, one `pulumi` command each; N = 0 is the empty stack (Pulumi's fixed cost)",
+      `\nN networks + N attachments, one \`pulumi\` command each; N = 0 is the empty stack (Pulumi's fixed cost); medians of ${ROUNDS} interleaved rounds`,
     );
     printTable(
       [
@@ -156,7 +181,7 @@ async function main(): Promise<void> {
         "operation",
         "pulumi ms",
         "ms/resource over empty",
-        "dockerode ms",
+        "floor ms",
         "pulumi/floor",
         "(pulumi - empty)/floor",
         "engine calls",
@@ -170,47 +195,55 @@ async function main(): Promise<void> {
   let containers: Docker.Container[] = [];
   try {
     // Pulumi's fixed cost: the same operations on the empty stack.
-    const empty: Record<string, number> = {};
-    for (const [op, args] of OPS) empty[op] = await timed(() => pulumi(args));
+    const emptyRuns: Record<string, number[]> = Object.fromEntries(OPS.map(([op]) => [op, []]));
+    for (let round = 0; round < ROUNDS; round++)
+      for (const [op, args] of OPS) emptyRuns[op].push(await timed(() => pulumi(args)));
+    const empty = Object.fromEntries(OPS.map(([op]) => [op, median(emptyRuns[op])]));
     rows.push(...OPS.map(([op]) => ["0", op, empty[op].toFixed(0), "", "", "", "", "", "", ""]));
-    for (const n of sizes.length ? sizes : [10, 100]) {
+    for (const n of sizes) {
       containers = [];
       for (let i = 0; i < n; i++) containers.push(await startContainer(engine.docker, `bench-${n}-${i}`));
       const ids = containers.map((c) => c.id);
-      project.write("containers.json", JSON.stringify(ids));
       const resources = 2 * n;
-      for (const [op, args] of OPS) {
-        proxy.reset();
-        const { result: ms, peakKiB } = await withPeakProviderMemory(() => timed(() => pulumi(args)));
-        const calls = proxy.count();
-        if (op === "refresh") {
-          const s = stateBytes(project.dir, stack, resources);
-          states.push(
-            `N=${n}: state ${s.total.toFixed(0)} B/resource, of which the serialized provider (inputs and outputs) ${s.provider.toFixed(0)} B`,
-          );
+      const runs: Record<string, { ms: number[]; calls: number; peakKiB: number }> = Object.fromEntries(
+        OPS.map(([op]) => [op, { ms: [], calls: 0, peakKiB: 0 }]),
+      );
+      const floors: Record<string, number[]> = { up: [], refresh: [], destroy: [] };
+      for (let round = 0; round < ROUNDS; round++) {
+        project.write("containers.json", JSON.stringify(ids));
+        for (const [op, args] of OPS) {
+          proxy.reset();
+          const { result: ms, peakKiB } = await withPeakProviderMemory(() => timed(() => pulumi(args)));
+          runs[op].ms.push(ms);
+          runs[op].calls = proxy.count();
+          runs[op].peakKiB = Math.max(runs[op].peakKiB, peakKiB);
+          if (op === "refresh" && round === 0) {
+            const s = stateBytes(project.dir, stack, resources);
+            states.push(
+              `N=${n}: state ${s.total.toFixed(0)} B/resource, of which the serialized provider (inputs and outputs) ${s.provider.toFixed(0)} B`,
+            );
+          }
         }
+        project.write("containers.json", "[]");
+        const f = await floor(docker, ids, round);
+        for (const op of Object.keys(floors)) floors[op].push(f[op]);
+      }
+      for (const [op] of OPS) {
+        const ms = median(runs[op].ms);
+        const base = floors[op.split(" ")[0]];
+        const f = base ? median(base) : undefined;
         rows.push([
           String(n),
           op,
           ms.toFixed(0),
           ((ms - empty[op]) / resources).toFixed(1),
-          "",
-          "",
-          "",
-          String(calls),
-          (calls / resources).toFixed(2),
-          (peakKiB / 1024).toFixed(0),
+          f === undefined ? "-" : f.toFixed(0),
+          f === undefined ? "-" : (ms / f).toFixed(2),
+          f === undefined ? "-" : ((ms - empty[op]) / f).toFixed(2),
+          String(runs[op].calls),
+          (runs[op].calls / resources).toFixed(2),
+          (runs[op].peakKiB / 1024).toFixed(0),
         ]);
-      }
-      project.write("containers.json", "[]");
-      proxy.reset();
-      const direct = await floor(engine.docker, ids);
-      for (const row of rows.slice(-OPS.length)) {
-        const base = direct[row[1].split(" ")[0]];
-        if (base === undefined) continue;
-        row[4] = base.toFixed(0);
-        row[5] = (Number(row[2]) / base).toFixed(2);
-        row[6] = ((Number(row[2]) - empty[row[1]]) / base).toFixed(2);
       }
       await Promise.all(containers.map((c) => c.remove({ force: true })));
       containers = [];
@@ -221,6 +254,30 @@ async function main(): Promise<void> {
     await Promise.all(containers.map((c) => c.remove({ force: true }).catch(() => undefined)));
     project.remove();
     proxy.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const given = process.argv
+    .slice(2)
+    .map(Number)
+    .filter((n) => n > 0);
+  let tfrc: string | undefined;
+  try {
+    tfrc = provideTerraform();
+  } catch (e) {
+    const err = e as { stderr?: string; message: string };
+    console.log(`Terraform is not compared: ${(err.stderr || err.message).trim().split("\n").slice(-5).join("\n")}`);
+  }
+  const engine = await startTestEngine();
+  try {
+    await ensureTestImage(engine.docker);
+    if (tfrc) {
+      process.env.DOCKER_HOST = engine.host;
+      await compareWithTerraform(engine, given.length ? given : [10, 100], ROUNDS, tfrc);
+    }
+    await networksAndAttachments(engine, given.length ? given : [10, 100, 500]);
+  } finally {
     // Not in place of the error that ended the run.
     await engine.stop().catch((e: Error) => console.error(`stopping the engine: ${e.message}`));
   }

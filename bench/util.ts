@@ -1,10 +1,29 @@
-/** What the benchmark scripts share: timing and the table they print. */
+/** What the benchmark scripts share: timing, medians, bounded concurrency and the table they print. */
 
 /** Milliseconds `fn` takes. */
 export async function timed(fn: () => Promise<unknown>): Promise<number> {
   const t = process.hrtime.bigint();
   await fn();
   return Number(process.hrtime.bigint() - t) / 1e6;
+}
+
+/** The median (the upper one of an even count). */
+export const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+/** Runs `fn` on every item, at most `limit` at once (as Pulumi's `--parallel` does steps). */
+export async function eachLimit<T>(
+  items: T[],
+  limit: number,
+  fn: (item: T, index: number) => Promise<void>,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    while (next < items.length) {
+      const i = next++;
+      await fn(items[i], i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
 }
 
 /** Prints rows as a Markdown table. */

@@ -1,8 +1,8 @@
 /**
  * The Docker engine tests talk to: `DOCKER_HOST` or the default socket when reachable; otherwise,
  * as root with `dockerd` installed, a private engine started for this run (own data-root,
- * exec-root, pidfile, socket, bridge address and a default address pool big enough for hundreds
- * of /24 networks), stopped afterwards.
+ * exec-root, pidfile, socket, bridge address and default address pools big enough for 1,280
+ * /24 networks), stopped afterwards.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
@@ -61,8 +61,10 @@ async function startPrivate(): Promise<TestEngine> {
       `--exec-root=${dir}/exec`,
       `--pidfile=${dir}/docker.pid`,
       `--host=${host}`,
-      "--bip=10.231.0.1/24",
+      // Room for the benchmark's 500 containers on the default bridge and 2 x 500 networks.
+      "--bip=10.231.0.1/22",
       "--default-address-pool=base=10.232.0.0/16,size=24",
+      "--default-address-pool=base=10.216.0.0/14,size=24",
       "--storage-driver=overlay2",
     ],
     { stdio: ["ignore", log, log], detached: false },
