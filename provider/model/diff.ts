@@ -53,6 +53,16 @@ const connectionHost: FieldRule = (o, n) =>
 const connectionSecrets: FieldRule = (o, n) =>
   ["caMaterial", "certMaterial", "keyMaterial"].some((k) => !sameValue(o.connection?.[k], n.connection?.[k]));
 
+/**
+ * An overlay's swarm (its cluster ID). Unknown in a preview while the swarm's init node updates
+ * in place; its node ID, still known and the same, then says it is the same swarm. A replaced
+ * init node has a new ID (unknown in a preview): a new swarm, and the network is replaced.
+ */
+const sameSwarm: FieldRule = (o, n) =>
+  isUnknown(n.clusterId) && typeof n.swarmNodeId === "string" && !isUnknown(n.swarmNodeId)
+    ? n.swarmNodeId !== o.swarmNodeId
+    : declared("clusterId")(o, n);
+
 /** Address maps (aux addresses) are equal when they have the same keys and the same address values. */
 function sameAddressMap(a: Record<string, string> = {}, b: Record<string, string> = {}): boolean {
   const ka = Object.keys(a);
@@ -149,7 +159,7 @@ const NETWORK_REPLACE_RULES: Record<string, FieldRule> = {
   attachable: plain("attachable", false),
   ingress: plain("ingress", false),
   // An overlay declared on a swarm (`swarm`): a new swarm needs a new network.
-  clusterId: declared("clusterId"),
+  clusterId: sameSwarm,
   labels: declaredMap("labels"),
   options: declaredMap("options", ENGINE_OPTION_KEYS),
   connection: connectionHost,

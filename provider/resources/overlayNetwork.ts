@@ -68,6 +68,9 @@ export class OverlayNetwork extends NetworkResource {
         connection: rest.connection ?? (swarm && declaredConnection(swarm)),
         // Declared, so that a new swarm (a new cluster ID) replaces the network.
         clusterId: swarm?.clusterId,
+        // Known in a preview while the init node updates in place (its cluster ID is not then),
+        // new with a new swarm: tells the two apart without planning a replacement.
+        swarmNodeId: swarm && ("nodes" in swarm ? swarm.nodes[0] : swarm).id,
         // Secret as a whole when a host's connection carries key material.
         verify:
           rest.verify &&

@@ -122,9 +122,7 @@ export class SwarmCluster extends pulumi.ComponentResource {
       new OverlayNetwork(
         `${name}-verify`,
         {
-          // Not `swarm: init`: the init node's in-place updates leave its cluster ID unknown in a
-          // preview, which would plan this network's replacement each time.
-          connection: declaredConnection(init),
+          swarm: init,
           attachable: true,
           // No connection means the default engine; `{}` resolves to the same one.
           verify: { ...probe, hosts: args.hosts.map((h) => h.connection ?? {}) },

@@ -1,6 +1,6 @@
 /**
  * An overlay declared on its swarm (`swarm:`) as a real Pulumi stack on a lab host: a re-apply
- * plans nothing; replacing the init node makes a new swarm, and the overlay and its attachment
+ * plans nothing; an in-place update of the init node plans no change to the overlay; replacing the init node makes a new swarm, and the overlay and its attachment
  * follow it; an ingress network is replaced by deleting first (a swarm has one ingress).
  */
 import * as assert from "node:assert/strict";
@@ -18,7 +18,7 @@ describe("an overlay on its swarm with the real Pulumi CLI", function () {
   let project: UserProject | undefined;
   let stack: automation.Stack;
   let containers: Docker.Container[] = [];
-  let params = { listenPort: 2377, ingress: false, ingressLabel: "a" };
+  let params = { listenPort: 2377, ingress: false, ingressLabel: "a", rotate: undefined as string | undefined };
 
   const program = async (): Promise<Record<string, unknown>> => {
     const { SwarmNode, OverlayNetwork, NetworkAttachment } = project!.lib;
@@ -29,6 +29,7 @@ describe("an overlay on its swarm with the real Pulumi CLI", function () {
       advertiseAddr: h.address,
       listenAddr: `0.0.0.0:${params.listenPort}`,
       forceLeave: true,
+      rotateTokens: params.rotate,
     });
     const mesh = new OverlayNetwork("mesh", { swarm: node, attachable: true, labels });
     const peers = containers.map(
@@ -85,6 +86,18 @@ describe("an overlay on its swarm with the real Pulumi CLI", function () {
     assert.equal(ping.code, 0, ping.output);
     await assertConverged("re-apply");
     await stack.refresh({ color: "never", expectNoChanges: true } as automation.RefreshOptions);
+  });
+
+  it("the init node updated in place (token rotation): only that update is planned; the overlay stays", async () => {
+    const before = await stack.outputs();
+    params = { ...params, rotate: "r1" };
+    const preview = await stack.preview({ color: "never", diff: true });
+    const { same: _same, ...changes } = preview.changeSummary;
+    assert.deepEqual(changes, { update: 1 }, preview.stdout);
+    const up = await stack.up({ color: "never" });
+    assert.deepEqual(up.summary.resourceChanges, { update: 1, same: 4 });
+    assert.equal(up.outputs.meshId.value, before.meshId.value, "the same overlay");
+    await assertConverged("after the rotation");
   });
 
   it("a new swarm (the init node replaced): the overlay and its attachments are re-created on it", async () => {

@@ -74,11 +74,7 @@ describe("a swarm across three hosts with the real Pulumi CLI", function () {
       // The data plane proven between every pair, over the unix, TLS and ssh connections.
       verify: true,
     });
-    const net = new OverlayNetwork(
-      "mesh",
-      { attachable: true, labels: { [TEST_LABEL]: RUN_ID }, connection: { host: h[0].host } },
-      { dependsOn: [cluster] },
-    );
+    const net = new OverlayNetwork("mesh", { swarm: cluster, attachable: true, labels: { [TEST_LABEL]: RUN_ID } });
     const atts = containers.map(
       (c, i) =>
         new NetworkAttachment(`peer-${i}`, {

@@ -101,6 +101,18 @@ describe("network diff", () => {
     assert.deepEqual(diffNetwork(state, { ...declared, labels: { env: UNKNOWN, team: "a" } }).replaces, ["labels"]);
   });
 
+  it("an overlay's swarm: the same init node in a preview is the same swarm; another is a new one", () => {
+    const onSwarm = { ...state, driver: "overlay", clusterId: "c1", swarmNodeId: "n1" };
+    const replaces = (n: object): string[] => diffNetwork(onSwarm, { ...declared, driver: "overlay", ...n }).replaces;
+    assert.deepEqual(replaces({ clusterId: "c1", swarmNodeId: "n1" }), []);
+    assert.deepEqual(replaces({ clusterId: UNKNOWN, swarmNodeId: "n1" }), [], "init node updated in place");
+    assert.deepEqual(replaces({ clusterId: UNKNOWN, swarmNodeId: UNKNOWN }), ["clusterId"], "init node replaced");
+    assert.deepEqual(replaces({ clusterId: UNKNOWN, swarmNodeId: "n2" }), ["clusterId"], "another init node");
+    assert.deepEqual(replaces({ clusterId: "c2", swarmNodeId: "n1" }), ["clusterId"], "another swarm, once known");
+    assert.deepEqual(replaces({ clusterId: UNKNOWN }), ["clusterId"], "no init node to tell by");
+    assert.deepEqual(replaces({}), [], "no swarm declared");
+  });
+
   it("engine-added overlay options are not changes", () => {
     const vx = { ...state, options: { "com.docker.network.driver.overlay.vxlanid_list": "4097" } };
     assert.equal(diffNetwork(vx, { ...declared, options: undefined }).changes, false);
