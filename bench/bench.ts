@@ -4,8 +4,8 @@
  * 1. Against Terraform's Docker provider (bench/terraform.ts): N networks only, N = 10 and 100.
  * 2. N bridge networks with one attachment each (N = 10, 100 and 500): `up`, a no-op `preview`,
  *    `refresh` and `destroy`, interleaved with the same engine calls made with dockerode (the
- *    floor: the faster of one at a time and 8 at once, Pulumi's `--parallel` here). Printed per
- *    operation: the time, the time per resource over an empty stack's (the slope, flat when cost
+ *    floor: the faster of one at a time and as many at once as Pulumi's default `--parallel`).
+ *    Printed per operation: the time, the time per resource over an empty stack's (the slope, flat when cost
  *    is linear in N), the ratio to the floor as measured and net of Pulumi's fixed cost (the empty
  *    stack's time), the engine calls (counted by a proxy in front of the engine's socket) in all
  *    and per resource, and the provider process's peak memory; then the state's bytes per
@@ -26,8 +26,8 @@ import { compareWithTerraform, provideTerraform } from "./terraform";
 import { eachLimit, median, printTable, timed } from "./util";
 
 const ROUNDS = Number(process.env.PDN_BENCH_ROUNDS ?? 3);
-/** Pulumi's `--parallel` default on this machine, for the floor's concurrent run. */
-const PARALLEL = 8;
+/** Pulumi's `--parallel` default (4 per CPU, as its CLI computes it), for the floor's concurrent run. */
+const PARALLEL = 4 * os.availableParallelism();
 
 /** A unix-socket proxy to the engine that counts HTTP requests passing through it. */
 function countingProxy(target: string): { host: string; count: () => number; reset: () => void; close: () => void } {
