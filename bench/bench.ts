@@ -10,11 +10,12 @@
  *    stack's time), the engine calls (counted by a proxy in front of the engine's socket) in all
  *    and per resource, and the provider process's peak memory; then the state's bytes per
  *    resource and how much of it is the serialized provider.
- * Times are medians of PDN_BENCH_ROUNDS rounds (default 3). Given N replace both parts' defaults.
- * A script that prints numbers, not a test.
+ *    `up` and `destroy` run again with `--parallel` wide enough for every step at once, and when
+ *    `up` sent the network creates and the connects is printed: Pulumi's step order shows there.
+ * Times are medians of PDN_BENCH_ROUNDS rounds (default 3). Given N replace both parts' defaults;
+ * PDN_BENCH_TERRAFORM=0 leaves part 1 out. A script that prints numbers, not a test.
  */
 import * as fs from "node:fs";
-import * as net from "node:net";
 import * as os from "node:os";
 import * as path from "node:path";
 import DockerClient from "dockerode";
@@ -22,6 +23,7 @@ import type Docker from "dockerode";
 import { startTestEngine, type TestEngine } from "../test/support/engine";
 import { ensureTestImage, RUN_ID, startContainer, TEST_LABEL } from "../test/support/fixtures";
 import { cliProject } from "../test/e2e/project";
+import { engineProxy, type EngineProxy } from "../test/support/proxy";
 import { compareWithTerraform, provideTerraform } from "./terraform";
 import { eachLimit, median, printTable, timed } from "./util";
 
@@ -29,30 +31,18 @@ const ROUNDS = Number(process.env.PDN_BENCH_ROUNDS ?? 3);
 /** Pulumi's `--parallel` default (4 per CPU, as its CLI computes it), for the floor's concurrent run. */
 const PARALLEL = 4 * os.availableParallelism();
 
-/** A unix-socket proxy to the engine that counts HTTP requests passing through it. */
-function countingProxy(target: string): { host: string; count: () => number; reset: () => void; close: () => void } {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-bench-"));
-  const sock = path.join(dir, "proxy.sock");
-  let n = 0;
-  const server = net.createServer((client) => {
-    const upstream = net.connect(new URL(target).pathname);
-    client.on(
-      "data",
-      (d) => (n += (d.toString("latin1").match(/^(GET|POST|PUT|DELETE|HEAD) \S+ HTTP\/1\.1\r$/gm) ?? []).length),
-    );
-    client.pipe(upstream).pipe(client);
-    const end = (): void => void (client.destroy(), upstream.destroy());
-    client.on("error", end);
-    upstream.on("error", end);
-  });
-  server.listen(sock);
-  return {
-    host: `unix://${sock}`,
-    count: () => n,
-    reset: () => void (n = 0),
-    close: () => void (server.close(), fs.rmSync(dir, { recursive: true, force: true })),
-  };
-}
+/** "first-last s" of a list of ms, or "none". */
+const span = (ms: number[]): string =>
+  ms.length ? `${(Math.min(...ms) / 1000).toFixed(1)}-${(Math.max(...ms) / 1000).toFixed(1)} s` : "none";
+
+/** When the requests of `proxy` whose route matches `re` were sent, as "first-last s". */
+const sent = (proxy: EngineProxy, re: RegExp): string =>
+  span(
+    proxy
+      .requests()
+      .filter((r) => r.method === "POST" && re.test(r.route))
+      .map((r) => r.at),
+  );
 
 /** Peak resident memory (VmHWM, KiB) of dynamic-provider processes seen while `fn` runs. */
 async function withPeakProviderMemory<T>(fn: () => Promise<T>): Promise<{ result: T; peakKiB: number }> {
@@ -130,11 +120,20 @@ containers.forEach((container, i) => {
 });
 `;
 
+/**
+ * Enough `--parallel` for every step of the largest stack at once: Pulumi dispatches steps in the
+ * order the program registered them, at most `--parallel` at a time, so at its default the
+ * attachments wait until nearly every network's create has started.
+ */
+const WIDE = 1024;
+
 const OPS: [string, string[]][] = [
   ["up", ["up", "--yes", "--skip-preview"]],
   ["preview (no-op)", ["preview", "--expect-no-changes"]],
   ["refresh", ["refresh", "--yes", "--skip-preview"]],
   ["destroy", ["destroy", "--yes", "--skip-preview"]],
+  [`up --parallel ${WIDE}`, ["up", "--yes", "--skip-preview", "--parallel", String(WIDE)]],
+  [`destroy --parallel ${WIDE}`, ["destroy", "--yes", "--skip-preview", "--parallel", String(WIDE)]],
 ];
 
 /** Bytes per resource of the stack's state file, and of them the serialized provider's. */
@@ -150,7 +149,7 @@ function stateBytes(dir: string, stack: string, resources: number): { total: num
 
 /** Part 2: N networks + N attachments for each N, against the floor; prints its table after each N. */
 async function networksAndAttachments(engine: TestEngine, sizes: number[]): Promise<void> {
-  const proxy = countingProxy(engine.host);
+  const proxy = engineProxy(engine.host);
   // Through the counting proxy, the floor's calls as much as Pulumi's.
   const docker = new DockerClient({ socketPath: new URL(proxy.host).pathname, timeout: 120_000 });
   process.env.DOCKER_HOST = proxy.host;
@@ -171,6 +170,7 @@ async function networksAndAttachments(engine: TestEngine, sizes: number[]): Prom
   };
   const rows: string[][] = [];
   const states: string[] = [];
+  const timelines: string[] = [];
   const report = (): void => {
     console.log(
       `\nN networks + N attachments, one \`pulumi\` command each; N = 0 is the empty stack (Pulumi's fixed cost); medians of ${ROUNDS} interleaved rounds`,
@@ -190,7 +190,7 @@ async function networksAndAttachments(engine: TestEngine, sizes: number[]): Prom
       ],
       rows,
     );
-    for (const s of states) console.log(s);
+    for (const s of [...timelines, ...states]) console.log(s);
   };
   let containers: Docker.Container[] = [];
   try {
@@ -215,8 +215,13 @@ async function networksAndAttachments(engine: TestEngine, sizes: number[]): Prom
           proxy.reset();
           const { result: ms, peakKiB } = await withPeakProviderMemory(() => timed(() => pulumi(args)));
           runs[op].ms.push(ms);
-          runs[op].calls = proxy.count();
+          runs[op].calls = proxy.requests().length;
           runs[op].peakKiB = Math.max(runs[op].peakKiB, peakKiB);
+          if (op.startsWith("up") && round === ROUNDS - 1) {
+            timelines.push(
+              `N=${n}, ${op}: network creates sent at ${sent(proxy, /^\/networks\/create$/)}, connects at ${sent(proxy, /^\/networks\/[^/]+\/connect$/)} (of ${(ms / 1000).toFixed(1)} s)`,
+            );
+          }
           if (op === "refresh" && round === 0) {
             const s = stateBytes(project.dir, stack, resources);
             states.push(
@@ -264,6 +269,7 @@ async function main(): Promise<void> {
     .filter((n) => n > 0);
   let tfrc: string | undefined;
   try {
+    if (process.env.PDN_BENCH_TERRAFORM === "0") throw new Error("PDN_BENCH_TERRAFORM=0");
     tfrc = provideTerraform();
   } catch (e) {
     const err = e as { stderr?: string; message: string };

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { providers } from "../../provider/providers/dynamic/impl";
 import { exec, RUN_ID, startContainer, removeContainers, TEST_IMAGE, TEST_LABEL } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
+import { engineProxy } from "../support/proxy";
 import { checked, create, destroy, type Created } from "../support/lifecycle";
 import { getNetwork, listNetworks } from "../../provider/lookups";
 import type Docker from "dockerode";
@@ -227,6 +228,35 @@ describe("NetworkAttachment on a real engine", function () {
     assert.doesNotMatch(after.output, /10\.240\.2\.10/);
     assert.equal((await a.inspect()).NetworkSettings.Networks[network.outs.name], undefined);
     assert.equal((await att.read!(attA.id, attA.outs)).id, "", "refresh drops the detached attachment");
+  });
+
+  it("24 networks and attachments at once (as `pulumi up --parallel 1024` sends them): at most 8 changes reach the engine at a time, and containers are connected as their networks appear", async () => {
+    const docker = testEngine().docker;
+    const proxy = engineProxy(testEngine().host);
+    try {
+      const connection = { host: proxy.host };
+      for (let i = 0; i < 24; i++) containers.push(await startContainer(docker, `pdn-burst-${i}`));
+      proxy.reset();
+      const pairs = await Promise.all(
+        containers.map(async (c) => {
+          const network = track(net, await create(net, { autoNamePrefix: "burst", labels, connection }));
+          track(att, await create(att, { network: network.id, container: c.id, connection }));
+          return { network, container: c };
+        }),
+      );
+      for (const { network, container } of pairs) {
+        const attached = (await container.inspect()).NetworkSettings.Networks[network.outs.name];
+        assert.equal(attached?.NetworkID, network.id, `${network.outs.name} on its container`);
+      }
+      const sent = proxy.requests().filter((r) => r.method === "POST");
+      const lastCreate = sent.map((r) => r.route).lastIndexOf("/networks/create");
+      const firstConnect = sent.findIndex((r) => /^\/networks\/[^/]+\/connect$/.test(r.route));
+      assert.ok(firstConnect >= 0 && firstConnect < lastCreate, "a connect went before the last network create");
+      assert.ok(proxy.peakChanges() <= 8, `${proxy.peakChanges()} changes at once`);
+      assert.ok(proxy.peakChanges() > 1, "the changes did not run side by side");
+    } finally {
+      proxy.close();
+    }
   });
 
   it("refuses to delete a network in use, listing the containers; disconnectOnDelete disconnects them", async () => {

@@ -41,6 +41,21 @@ export function which(cmd: string): string | undefined {
   return ["/usr/sbin", "/usr/bin", "/sbin"].map((d) => path.join(d, cmd)).find((p) => fs.existsSync(p));
 }
 
+/**
+ * Removes every container and network a run left on a private engine before it stops: a
+ * network's bridge and firewall rules stay on the host after its engine is gone, and hundreds of
+ * them (a crashed benchmark's) slow every later engine's network calls. Best effort.
+ */
+async function sweep(docker: Docker): Promise<void> {
+  const ignore = (): undefined => undefined;
+  for (const c of (await docker.listContainers({ all: true }).catch(() => [])) as Docker.ContainerInfo[]) {
+    await docker.getContainer(c.Id).remove({ force: true }).catch(ignore);
+  }
+  for (const n of (await docker.listNetworks().catch(() => [])) as Docker.NetworkInspectInfo[]) {
+    if (!["bridge", "host", "none"].includes(n.Name)) await docker.getNetwork(n.Id).remove().catch(ignore);
+  }
+}
+
 /** Starts a private dockerd; resolves once it answers ping (bounded wait). */
 async function startPrivate(): Promise<TestEngine> {
   const dockerd = which("dockerd");
@@ -83,6 +98,7 @@ async function startPrivate(): Promise<TestEngine> {
     host,
     docker,
     async stop() {
+      await sweep(docker);
       child.kill("SIGTERM");
       for (let i = 0; i < 80 && child.exitCode === null && child.signalCode === null; i++) await sleep(250);
       if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
