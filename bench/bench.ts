@@ -250,13 +250,14 @@ async function networksAndAttachments(engine: TestEngine, sizes: number[]): Prom
           (runs[op].peakKiB / 1024).toFixed(0),
         ]);
       }
-      await Promise.all(containers.map((c) => c.remove({ force: true })));
+      // A few at a time: 500 removals at once outlast the client's 120 s timeout ("socket hang up").
+      await eachLimit(containers, PARALLEL, (c) => c.remove({ force: true }));
       containers = [];
       report();
     }
   } finally {
     await project.start(["destroy", "--yes", "--skip-preview"]).done;
-    await Promise.all(containers.map((c) => c.remove({ force: true }).catch(() => undefined)));
+    await eachLimit(containers, PARALLEL, (c) => c.remove({ force: true }).catch(() => undefined));
     project.remove();
     proxy.close();
   }
