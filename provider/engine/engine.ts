@@ -40,7 +40,7 @@ export const ENGINE_TIMEOUT_MS = 60_000;
  * whatever Pulumi's `--parallel`: the engine makes networks one after another, so a wider burst
  * only queues there, and past ENGINE_TIMEOUT_MS the queued calls failed (500 creates at
  * `--parallel 1024`). Measured on 100 networks + connects: 4, 8, 16 or 100 at once all took
- * 7.0-7.7 s; one at a time, 11-16 s.
+ * 6.9-7.7 s; one at a time, 11-16 s.
  */
 export const MAX_CHANGES_PER_ENGINE = 8;
 
