@@ -3,7 +3,7 @@
  * run by the `pulumi` command) is interrupted mid-`up` in the ways operators meet: the engine
  * killed (SIGKILL) at ~30 % and ~70 % and started again, the `pulumi` process killed (SIGKILL),
  * and Ctrl-C (SIGINT). After each, the recovery the README documents (`pulumi cancel` where a
- * lock is left, the backend's checkpoint backup where a kill cut the checkpoint short,
+ * lock is left, deleting the backend's metadata sidecar where a kill cut it short,
  * `pulumi refresh --clear-pending-creates`, `pulumi up`) must reach exactly the
  * declared resources, a second preview must plan nothing, and destroy must leave nothing labelled
  * on the engine. Each kind runs PDN_INTERRUPT_REPEATS times (default 3), each on a stack of its
