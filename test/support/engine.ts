@@ -1,17 +1,20 @@
 /**
- * The Docker engine tests talk to: `DOCKER_HOST` or the default socket when reachable; otherwise,
- * as root with `dockerd` installed, a private engine started for this run (own data-root,
- * exec-root, pidfile, socket, bridge address and default address pools big enough for 1,280
- * /24 networks), stopped afterwards.
+ * The Docker engine tests talk to. With `PDN_ENGINE` set (20.10, 26.1, 28.5), always a private
+ * engine of that version; otherwise `DOCKER_HOST` or the default socket when reachable, else a
+ * private engine of the machine's own dockerd. A private engine (root needed) has its own
+ * data-root, exec-root, pidfile, socket, bridge address and default address pools big enough for
+ * 1,280 /24 networks, and is stopped afterwards.
  */
 import { spawn, type ChildProcess } from "node:child_process";
 import * as fs from "node:fs";
-import * as os from "node:os";
 import * as path from "node:path";
 import Docker from "dockerode";
+import { dockerdCommand, requestedEngine, type EngineVersion } from "./dockerd";
 
 export interface TestEngine {
   readonly host: string;
+  /** The engine's version as it reports it (`docker version`). */
+  readonly version: string;
   readonly docker: Docker;
   stop(): Promise<void>;
 }
@@ -56,34 +59,31 @@ async function sweep(docker: Docker): Promise<void> {
   }
 }
 
-/** Starts a private dockerd; resolves once it answers ping (bounded wait). */
-async function startPrivate(): Promise<TestEngine> {
-  const dockerd = which("dockerd");
-  if (!dockerd || process.getuid?.() !== 0) {
+/** Starts a private dockerd of `version`; resolves once it answers ping (bounded wait). */
+async function startPrivate(version: EngineVersion): Promise<TestEngine> {
+  if (process.getuid?.() !== 0) {
     throw new Error(
       "No Docker engine: DOCKER_HOST is unset/unreachable and /var/run/docker.sock does not answer; " +
-        "run as root with dockerd installed (apt-get install docker.io) to let the tests start a private one",
+        "run as root (with docker.io installed, or PDN_ENGINE set) to let the tests start a private one",
     );
   }
-  // Short path: unix socket paths are limited to 107 bytes.
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-engine-"));
+  // Under /tmp, which an engine from another root shares (see dockerd.ts); short, since unix
+  // socket paths are limited to 107 bytes.
+  const dir = fs.mkdtempSync(path.join("/tmp", "pdn-engine-"));
   const host = `unix://${dir}/docker.sock`;
   const log = fs.openSync(path.join(dir, "dockerd.log"), "a");
-  const child: ChildProcess = spawn(
-    dockerd,
-    [
-      `--data-root=${dir}/data`,
-      `--exec-root=${dir}/exec`,
-      `--pidfile=${dir}/docker.pid`,
-      `--host=${host}`,
-      // Room for the benchmark's 500 containers on the default bridge and 2 x 500 networks.
-      "--bip=10.231.0.1/22",
-      "--default-address-pool=base=10.232.0.0/16,size=24",
-      "--default-address-pool=base=10.216.0.0/14,size=24",
-      "--storage-driver=overlay2",
-    ],
-    { stdio: ["ignore", log, log], detached: false },
-  );
+  const [file, ...args] = dockerdCommand(version, {}, [
+    `--data-root=${dir}/data`,
+    `--exec-root=${dir}/exec`,
+    `--pidfile=${dir}/docker.pid`,
+    `--host=${host}`,
+    // Room for the benchmark's 500 containers on the default bridge and 2 x 500 networks.
+    "--bip=10.231.0.1/22",
+    "--default-address-pool=base=10.232.0.0/16,size=24",
+    "--default-address-pool=base=10.216.0.0/14,size=24",
+    "--storage-driver=overlay2",
+  ]);
+  const child: ChildProcess = spawn(file, args, { stdio: ["ignore", log, log], detached: false });
   const docker = dockerFor(host);
   for (let i = 0; i < 120 && !(await reachable(host)); i++) {
     if (child.exitCode !== null) break;
@@ -92,11 +92,12 @@ async function startPrivate(): Promise<TestEngine> {
   if (!(await reachable(host))) {
     child.kill("SIGKILL");
     const tail = fs.readFileSync(path.join(dir, "dockerd.log"), "utf8").split("\n").slice(-20).join("\n");
-    throw new Error(`private dockerd did not come up within 30 s:\n${tail}`);
+    throw new Error(`private dockerd ${version} did not come up within 30 s:\n${tail}`);
   }
   return {
     host,
     docker,
+    version: (await docker.version()).Version,
     async stop() {
       await sweep(docker);
       child.kill("SIGTERM");
@@ -109,8 +110,13 @@ async function startPrivate(): Promise<TestEngine> {
 }
 
 export async function startTestEngine(): Promise<TestEngine> {
+  const version = requestedEngine();
+  if (version) return startPrivate(version);
   for (const host of [process.env.DOCKER_HOST, "unix:///var/run/docker.sock"]) {
-    if (host && (await reachable(host))) return { host, docker: dockerFor(host), stop: async () => {} };
+    if (host && (await reachable(host))) {
+      const docker = dockerFor(host);
+      return { host, docker, version: (await docker.version()).Version, stop: async () => {} };
+    }
   }
-  return startPrivate();
+  return startPrivate("20.10");
 }

@@ -15,6 +15,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import Docker from "dockerode";
 import { DEFAULT_PROBE_IMAGE } from "../../provider/model/probe";
+import { dockerdCommand, requestedEngine } from "./dockerd";
 import { which } from "./engine";
 import { ensureTestImage, TEST_IMAGE } from "./fixtures";
 
@@ -63,6 +64,8 @@ export interface Lab {
    * returns the undo. Gone with the lab anyway.
    */
   block(i: number, protocol: "tcp" | "udp", port: number): () => void;
+  /** Runs a command in host `i`'s network namespace, as that host's own shell would; true when it exits 0. */
+  inHost(i: number, ...command: string[]): boolean;
   /** An address on the lab subnet that no host has. */
   readonly unusedAddress: string;
   stop(): Promise<void>;
@@ -236,6 +239,8 @@ async function until(ms: number, ok: () => Promise<boolean> | boolean): Promise<
 
 export async function startLab(count: number, options: LabOptions = {}): Promise<Lab> {
   const id = randomBytes(2).toString("hex");
+  // Every host runs the engine the test engine runs (PDN_ENGINE), the machine's own by default.
+  const version = requestedEngine() ?? "20.10";
   const dir = path.join(LAB_ROOT, `pdn-lab-${id}`);
   // A /24 per lab in 10.239.0.0/16, from the id: labs of concurrent runs do not overlap.
   const net = `10.239.${parseInt(id, 16) % 256}`;
@@ -316,24 +321,10 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
         args.push(`--tlskey=${hdir}/server-key.pem`, `--host=${tls.host}`);
       }
       const logFile = path.join(hdir, "dockerd.log");
+      const [file, ...argv] = dockerdCommand(version, { netns: ns, hostname }, args);
       const spawnEngine = (): ChildProcess => {
         const log = fs.openSync(logFile, "a");
-        // sh's $0 is the hostname, "$@" the dockerd arguments.
-        const child = spawn(
-          "nsenter",
-          [
-            `--net=/var/run/netns/${ns}`,
-            "unshare",
-            "--uts",
-            "--",
-            "sh",
-            "-c",
-            'hostname "$0" && exec dockerd "$@"',
-            hostname,
-            ...args,
-          ],
-          { stdio: ["ignore", log, log] },
-        );
+        const child = spawn(file, argv, { stdio: ["ignore", log, log] });
         fs.closeSync(log);
         children.push(child);
         return child;
@@ -378,11 +369,12 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
         await h.docker.getImage(TEST_IMAGE).tag({ repo, tag });
       }),
     );
+    const inHost = (i: number, ...command: string[]): boolean =>
+      tryRun("nsenter", [`--net=/var/run/netns/${nsNames[i]}`, ...command]);
     const block = (i: number, protocol: "tcp" | "udp", port: number): (() => void) => {
       // In host i's own namespace: what reaches it on that port is dropped, as a firewall would.
       const rule = ["INPUT", "-p", protocol, "--dport", String(port), "-j", "DROP"];
-      const ipt = (op: string): boolean =>
-        tryRun("nsenter", [`--net=/var/run/netns/${nsNames[i]}`, "iptables", op, ...rule]);
+      const ipt = (op: string): boolean => inHost(i, "iptables", op, ...rule);
       if (!ipt("-I")) throw new Error(`lab ${id}: could not block ${port}/${protocol} on host ${i + 1}`);
       return () => void ipt("-D");
     };
@@ -408,7 +400,7 @@ export async function startLab(count: number, options: LabOptions = {}): Promise
       engines[i].child = engines[i].spawn();
       await answering([hosts[i]]);
     };
-    return { id, hosts, unusedAddress: `${net}.250`, killEngine, startEngine, block, stop };
+    return { id, hosts, unusedAddress: `${net}.250`, killEngine, startEngine, block, inHost, stop };
   } catch (err) {
     await stop();
     throw err;

@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# Provides the Docker Engine of a given version for the tests (PDN_ENGINE) and prints the root
+# filesystem to run its dockerd from:
+#
+#   scripts/provide-engine.sh 20.10   # the machine's own docker.io (Debian 12), installed when missing; prints /
+#   scripts/provide-engine.sh 26.1    # docker.io of Debian trixie, in a debootstrapped root, cached
+#   scripts/provide-engine.sh 28.5    # docker.io of Debian sid, likewise
+#
+# A root is built once (about a minute, ~550 MB) into PULUMI_BIN_CACHE (default
+# ~/.cache/pulumi-docker-networking, beside the Pulumi CLI) and reused. Only dockerd and its
+# userland (containerd, runc, iptables) come from it; the kernel is the machine's. How the tests
+# enter it (pivot_root, not chroot): test/support/dockerd.ts. The version the root holds is checked
+# against the one asked for, so a suite that moved on (sid) fails here, saying so, rather than
+# testing another engine under this one's name.
+set -euo pipefail
+
+version=${1:-${PDN_ENGINE:-20.10}}
+cache=${PULUMI_BIN_CACHE:-$HOME/.cache/pulumi-docker-networking}
+log() { printf 'provide-engine: %s\n' "$*" >&2; }
+export DEBIAN_FRONTEND=noninteractive
+
+case "$version" in
+  20.10) suite="" ;;
+  26.1) suite=trixie ;;
+  28.5) suite=sid ;;
+  *)
+    log "unknown engine version \"$version\": use 20.10 (Debian 12's docker.io), 26.1 (trixie) or 28.5 (sid)"
+    exit 2
+    ;;
+esac
+
+# The version dockerd in root $1 reports, as MAJOR.MINOR.
+engine_version() {
+  local dpkg_status="$1/var/lib/dpkg/status"
+  awk '/^Package: docker.io$/ {p=1} p && /^Version:/ {print $2; exit}' "$dpkg_status" |
+    sed -E 's/^([0-9]+:)?([0-9]+\.[0-9]+).*/\2/'
+}
+
+check_version() {
+  local have
+  have=$(engine_version "$1")
+  if [ "$have" != "$version" ]; then
+    log "the root at $1 holds docker.io $have, not $version (Debian's ${suite:-bookworm} moved on?): adjust the versions in scripts/provide-engine.sh"
+    exit 1
+  fi
+}
+
+if [ -z "$suite" ]; then
+  if ! command -v dockerd >/dev/null && [ ! -x /usr/sbin/dockerd ]; then
+    log "installing Debian's docker.io"
+    apt-get update -qq
+    apt-get install -y -qq docker.io >/dev/null
+  fi
+  check_version /
+  echo /
+  exit 0
+fi
+
+root="$cache/engine-$version"
+if [ ! -x "$root/usr/sbin/dockerd" ]; then
+  command -v debootstrap >/dev/null || {
+    log "installing debootstrap"
+    apt-get update -qq
+    apt-get install -y -qq debootstrap >/dev/null
+  }
+  # The machine's own Debian mirror (apt's sources); debootstrap's default mirror when none is named.
+  mirror=$(grep -hE '^(URIs:|deb) ' /etc/apt/sources.list /etc/apt/sources.list.d/* 2>/dev/null |
+    grep -oE 'https?://[^ ]+/debian/?( |$)' | head -n 1 | tr -d ' ' || true)
+  log "building a $suite root with docker.io into $root (about a minute, once)"
+  start=$(date +%s)
+  mkdir -p "$cache"
+  work=$(mktemp -d "$cache/.engine-$version.XXXXXX")
+  trap 'rm -rf "$work"' EXIT
+  debootstrap --variant=minbase --include=docker.io,iptables,ca-certificates,procps "$suite" "$work" ${mirror:+"$mirror"} >"$work.log" 2>&1 || {
+    tail -n 20 "$work.log" >&2
+    rm -f "$work.log"
+    exit 1
+  }
+  rm -f "$work.log"
+  # Nothing inside runs apt again; its caches only take space.
+  rm -rf "$work/var/cache/apt/archives"/*.deb
+  check_version "$work"
+  rm -rf "$root"
+  mv "$work" "$root"
+  trap - EXIT
+  log "built in $(($(date +%s) - start))s"
+fi
+check_version "$root"
+echo "$root"
