@@ -9,7 +9,7 @@
  * - {@link getNetwork} / {@link listNetworks} / {@link getSwarm}: `docker network inspect` / `ls`, `docker swarm inspect`
  * - {@link getTopology}: hosts, swarm nodes, networks and endpoints; `npx pulumi-docker-networking topology` draws it
  */
-export { BridgeNetwork, type BridgeNetworkArgs } from "./resources/bridgeNetwork";
+export { BridgeNetwork, type BridgeNetworkArgs, type GatewayMode } from "./resources/bridgeNetwork";
 export { OverlayNetwork, type OverlayNetworkArgs, type OverlayVerifyArgs } from "./resources/overlayNetwork";
 export type { PairResult } from "./model/probe";
 export { NetworkAttachment, type NetworkAttachmentArgs } from "./resources/networkAttachment";

@@ -9,6 +9,7 @@ import { dockerodeOptions, resolveHost } from "../model/connection";
 import { sshAgent } from "./sshTransport";
 import { Gate } from "./gate";
 import { PROBE_LABEL } from "../model/probe";
+import { unmetNeeds, type EngineNeed } from "../model/engineFeatures";
 import {
   endpointConfigRequest,
   endpointFromApi,
@@ -54,6 +55,9 @@ const NEW_NETWORK = 1;
 
 /** One gate per engine address, shared by every resource this process serves. */
 const gates = new Map<string, Gate>();
+
+/** Each engine's version, asked once per process (`GET /version`). */
+const versions = new Map<string, Promise<string>>();
 
 /** A container as far as networking goes (`docker inspect`). */
 export interface ContainerInfo {
@@ -132,6 +136,24 @@ export class Engine {
     if (!gate) gates.set(this.host, (gate = new Gate(MAX_CHANGES_PER_ENGINE)));
     // The deadline starts when the call is sent, not while it waits its turn.
     return gate.run(rank, () => this.call(what, fn, notFound));
+  }
+
+  /** The engine's version (`docker version` → Server.Version), e.g. `28.5.2`. */
+  version(): Promise<string> {
+    let v = versions.get(this.host);
+    if (!v) {
+      v = this.call("docker version", async () => String((await this.docker.version()).Version));
+      versions.set(this.host, v);
+      v.catch(() => versions.delete(this.host));
+    }
+    return v;
+  }
+
+  /** Refuses, before any change, settings this engine is too old for (see model/engineFeatures). */
+  async require(what: string, needs: readonly EngineNeed[]): Promise<void> {
+    if (needs.length === 0) return;
+    const refused = unmetNeeds(what, this.host, await this.version(), needs);
+    if (refused) throw new Error(refused);
   }
 
   /** `GET /networks/{ref}`: dockerode puts the reference into the path unescaped, so names with `#`, `%`, `?` broke. */

@@ -1,6 +1,14 @@
 /** `check` rules of NetworkAttachment. Pure. */
 import { cidrContains, parseCidr, parseIp, type Cidr } from "./cidr";
-import { addressProblem, ALIAS_RE, known, nameProblem, stringMapProblems, type CheckFailure } from "./validation";
+import {
+  addressProblem,
+  ALIAS_RE,
+  integerProblem,
+  known,
+  nameProblem,
+  stringMapProblems,
+  type CheckFailure,
+} from "./validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs are validated here, then typed */
 
@@ -45,6 +53,7 @@ export function attachmentProblems(inputs: any): CheckFailure[] {
     );
   }
   failures.push(...stringMapProblems("driverOptions", inputs.driverOptions));
+  push(integerProblem("gwPriority", inputs.gwPriority, -(2 ** 31), 2 ** 31 - 1));
   // The network's pools, when the attachment was given the network resource and they are known.
   const subnets = known(inputs.networkSubnets) && Array.isArray(inputs.networkSubnets) ? inputs.networkSubnets : [];
   for (const [field, family] of [

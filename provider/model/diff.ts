@@ -155,6 +155,8 @@ const NETWORK_REPLACE_RULES: Record<string, FieldRule> = {
   ipamDriver: plain("ipamDriver", "default"),
   ipamOptions: plain("ipamOptions", {}),
   ipv6: plain("ipv6", false),
+  // Engines before 28 report no EnableIPv4: every network there has IPv4.
+  enableIpv4: plain("enableIpv4", true),
   internal: plain("internal", false),
   attachable: plain("attachable", false),
   ingress: plain("ingress", false),
@@ -200,6 +202,8 @@ const ATTACHMENT_REPLACE_RULES: Record<string, FieldRule> = {
   ipv6Address: declaredAddress("ipv6Address"),
   linkLocalIps: plain("linkLocalIps", []),
   driverOptions: plain("driverOptions", {}),
+  // Engines before 28 report no GwPriority: 0, as on 28 when none was given.
+  gwPriority: plain("gwPriority", 0),
   connection: connectionHost,
 };
 

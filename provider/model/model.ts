@@ -31,6 +31,8 @@ export interface NetworkSpec {
   readonly ipamDriver?: string;
   readonly ipamOptions?: Record<string, string>;
   readonly ipv6?: boolean;
+  /** False for an IPv6-only network (Engine 28 and later); left out, the engine's default (true). */
+  readonly enableIpv4?: boolean;
   readonly internal?: boolean;
   readonly attachable?: boolean;
   readonly ingress?: boolean;
@@ -61,6 +63,8 @@ export interface NetworkInfo {
   readonly attachable: boolean;
   readonly ingress: boolean;
   readonly ipv6: boolean;
+  /** Engine 28 reports `EnableIPv4`; older engines have IPv4 on every network. */
+  readonly enableIpv4: boolean;
   readonly ipamDriver: string;
   readonly ipamOptions: Record<string, string>;
   readonly ipamConfigs: IpamConfig[];
@@ -88,6 +92,8 @@ export interface EndpointInfo {
   readonly ipv6Address: string;
   readonly macAddress: string;
   readonly gateway: string;
+  /** Which of the container's networks gives its default route: the highest (Engine 28); 0 before. */
+  readonly gwPriority: number;
 }
 
 /** Label put on every object this library creates, so its objects can be told apart from others. */
@@ -106,6 +112,8 @@ export const BRIDGE_OPTION_KEYS = {
   enableIcc: "com.docker.network.bridge.enable_icc",
   enableIpMasquerade: "com.docker.network.bridge.enable_ip_masquerade",
   hostBindingIpv4: "com.docker.network.bridge.host_binding_ipv4",
+  gatewayModeIpv4: "com.docker.network.bridge.gateway_mode_ipv4",
+  gatewayModeIpv6: "com.docker.network.bridge.gateway_mode_ipv6",
 } as const;
 
 /** Typed overlay settings and the driver options they stand for. */
@@ -149,6 +157,7 @@ export function networkFromApi(n: any): NetworkInfo {
     attachable: !!n.Attachable,
     ingress: !!n.Ingress,
     ipv6: !!n.EnableIPv6,
+    enableIpv4: n.EnableIPv4 !== false,
     ipamDriver: n.IPAM?.Driver || "default",
     ipamOptions: stringMap(n.IPAM?.Options),
     ipamConfigs: (n.IPAM?.Config ?? []).map(ipamConfigFromApi),
@@ -176,6 +185,8 @@ export function networkCreateRequest(spec: NetworkSpec): any {
     Attachable: !!spec.attachable,
     Ingress: !!spec.ingress,
     EnableIPv6: !!spec.ipv6,
+    // Sent only when declared: engines before 28 do not know it.
+    ...(spec.enableIpv4 !== undefined ? { EnableIPv4: spec.enableIpv4 } : {}),
     IPAM: {
       Driver: spec.ipamDriver ?? "default",
       Options: spec.ipamOptions ?? {},
@@ -207,6 +218,7 @@ export function endpointFromApi(e: any): EndpointInfo {
     ipv6Address: e.GlobalIPv6Address ?? "",
     macAddress: e.MacAddress ?? "",
     gateway: e.Gateway ?? "",
+    gwPriority: e.GwPriority ?? 0,
   };
 }
 
@@ -217,6 +229,7 @@ export interface EndpointSpec {
   readonly ipv6Address?: string;
   readonly linkLocalIps?: string[];
   readonly driverOptions?: Record<string, string>;
+  readonly gwPriority?: number;
 }
 
 /** Maps endpoint settings to the `POST /networks/{id}/connect` body's EndpointConfig. */
@@ -230,5 +243,7 @@ export function endpointConfigRequest(spec: EndpointSpec): any {
     Aliases: spec.aliases?.length ? spec.aliases : undefined,
     IPAMConfig: Object.keys(ipam).length ? ipam : undefined,
     DriverOpts: spec.driverOptions,
+    // Sent only when declared: engines before 28 do not know it.
+    GwPriority: spec.gwPriority,
   });
 }

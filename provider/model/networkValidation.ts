@@ -1,5 +1,6 @@
 /** `check` rules of networks: the shared settings, IPAM pools, and each driver's typed options. Pure. */
 import { cidrContains, cidrProblem, cidrsOverlap, parseCidr, parseIp, type Cidr } from "./cidr";
+import { GATEWAY_MODES } from "./engineFeatures";
 import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "./model";
 import { isUnknown } from "./values";
 import {
@@ -7,6 +8,7 @@ import {
   integerProblem,
   known,
   nameProblem,
+  oneOfProblem,
   probeProblems,
   stringMapProblems,
   IFNAME_RE,
@@ -127,7 +129,9 @@ export function bridgeOptionProblems(inputs: any): CheckFailure[] {
   }
   const mtu = integerProblem("mtu", inputs.mtu, 68, 65535);
   if (mtu) failures.push(mtu);
-  failures.push(...booleanProblems(inputs, ["enableIcc", "enableIpMasquerade"]));
+  failures.push(...booleanProblems(inputs, ["enableIcc", "enableIpMasquerade", "enableIpv4"]));
+  failures.push(...ipv6OnlyProblems(inputs));
+  failures.push(...gatewayModeProblems(inputs));
   if (known(inputs.hostBindingIpv4) && parseIp(String(inputs.hostBindingIpv4))?.family !== 4) {
     failures.push({
       property: "hostBindingIpv4",
@@ -135,6 +139,51 @@ export function bridgeOptionProblems(inputs: any): CheckFailure[] {
     });
   }
   failures.push(...typedOptionConflicts(inputs, BRIDGE_OPTION_KEYS));
+  return failures;
+}
+
+/** `enableIpv4: false` (`--ipv4=false`): an IPv6-only network, so IPv6 on and no IPv4 pool. */
+function ipv6OnlyProblems(inputs: any): CheckFailure[] {
+  if (inputs.enableIpv4 !== false) return [];
+  const failures: CheckFailure[] = [];
+  if (inputs.ipv6 !== true && !isUnknown(inputs.ipv6)) {
+    failures.push({
+      property: "enableIpv4",
+      reason: "enableIpv4: false makes an IPv6-only network, which needs ipv6: true",
+    });
+  }
+  if (Array.isArray(inputs.ipamConfigs)) {
+    inputs.ipamConfigs.forEach((c: any, i: number) => {
+      if (known(c?.subnet) && parseCidr(String(c.subnet))?.family === 4) {
+        failures.push({
+          property: `ipamConfigs[${i}].subnet`,
+          reason: `ipamConfigs[${i}].subnet ${c.subnet} is IPv4 but enableIpv4 is false: declare IPv6 subnets only, or leave enableIpv4 out`,
+        });
+      }
+    });
+  }
+  return failures;
+}
+
+/** Gateway modes, typed or as raw options: a known mode, and `isolated` only on an internal network. */
+function gatewayModeProblems(inputs: any): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  for (const field of ["gatewayModeIpv4", "gatewayModeIpv6"] as const) {
+    const key = BRIDGE_OPTION_KEYS[field];
+    for (const [name, mode] of [
+      [field, inputs[field]],
+      [`options["${key}"]`, inputs.options?.[key]],
+    ]) {
+      const p = oneOfProblem(name, mode, Object.keys(GATEWAY_MODES));
+      if (p) failures.push(p);
+      else if (mode === "isolated" && inputs.internal !== true && !isUnknown(inputs.internal)) {
+        failures.push({
+          property: name,
+          reason: `${name} "isolated" needs internal: true (an isolated network has no address on the host, so no way out)`,
+        });
+      }
+    }
+  }
   return failures;
 }
 

@@ -5,7 +5,8 @@
  * |-----------|-------------------------------------------------------------------------|
  * | check     | none: validation                                                        |
  * | diff      | none: any endpoint change is a replacement (disconnect, then connect)   |
- * | create    | POST /networks/{id}/connect, GET /containers/{id}/json (a network given |
+ * | create    | [GET /version: gwPriority needs Engine 28]                              |
+ * |           | POST /networks/{id}/connect, GET /containers/{id}/json (a network given |
  * |           | by name: GET /networks first, as the CLI resolves it)                   |
  * |           | already attached: taken over when the settings match, else connected again |
  * |           | failed: undone (the engine keeps a half-written endpoint), then explained |
@@ -21,6 +22,7 @@ import type { EndpointInfo, NetworkInfo } from "../model/model";
 import { picked, sameValue, withoutUndefined } from "../model/values";
 import { attachmentProblems } from "../model/attachmentValidation";
 import { failedCheck } from "../model/validation";
+import { attachmentNeeds } from "../model/engineFeatures";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
 
@@ -32,6 +34,7 @@ const INPUT_FIELDS = [
   "ipv6Address",
   "linkLocalIps",
   "driverOptions",
+  "gwPriority",
   "networkSubnets",
   "connection",
 ] as const;
@@ -66,6 +69,7 @@ function outputsOf(inputs: any, network: { id: string; name: string }, container
     ipv6Address: last("ipv6Address", e.ipv6Address, e.staticIpv6Address),
     macAddress: last("macAddress", e.macAddress),
     gateway: last("gateway", e.gateway),
+    gwPriority: e.gwPriority,
   };
 }
 
@@ -77,7 +81,8 @@ function endpointMatches(e: EndpointInfo, inputs: any): boolean {
     (!inputs.ipv4Address || sameAddress(inputs.ipv4Address, e.staticIpv4Address)) &&
     (!inputs.ipv6Address || sameAddress(inputs.ipv6Address, e.staticIpv6Address)) &&
     (!declared(inputs.linkLocalIps) || sameValue(inputs.linkLocalIps, e.linkLocalIps)) &&
-    (!declared(inputs.driverOptions) || sameValue(inputs.driverOptions, e.driverOptions))
+    (!declared(inputs.driverOptions) || sameValue(inputs.driverOptions, e.driverOptions)) &&
+    (inputs.gwPriority ?? 0) === e.gwPriority
   );
 }
 
@@ -167,6 +172,7 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
 
   async create(inputs: any) {
     const engine = Engine.connect(inputs.connection);
+    await engine.require(`NetworkAttachment of "${inputs.container}" to "${inputs.network}"`, attachmentNeeds(inputs));
     // A name is looked up as the CLI would. Not found, it is passed on as it is: a swarm worker
     // sees an attachable overlay only once a local container is on it, and connecting by
     // reference makes the engine fetch it from the managers.

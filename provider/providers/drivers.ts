@@ -22,7 +22,7 @@ export const bridgeDriver: NetworkDriver = {
   kind: "BridgeNetwork",
   problems: bridgeOptionProblems,
   typedOptions: (inputs) => typedOptions(inputs, BRIDGE_OPTION_KEYS),
-  extraFields: [],
+  extraFields: ["enableIpv4"],
 };
 
 export const overlayDriver: NetworkDriver = {

@@ -6,6 +6,7 @@
  * | check     | none: validation, defaults, auto-name                                |
  * | diff      | none: every engine-side change is a replacement                      |
  * | create    | POST /networks/create, GET /networks/{id}; once per engine and run:  |
+ * |           | GET /version when a setting needs a newer engine (model/engineFeatures) |
  * |           | GET /networks?filters=label (an earlier, interrupted create's network) |
  * |           | adopt: GET /networks (by name) instead                               |
  * | read      | GET /networks/{id}; gone → dropped from state                        |
@@ -28,6 +29,7 @@ import {
   type NetworkSpec,
 } from "../model/model";
 import { networkProblems } from "../model/networkValidation";
+import { networkNeeds } from "../model/engineFeatures";
 import { failedCheck, type CheckFailure } from "../model/validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
@@ -227,6 +229,7 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
           return { id: existing.id, outs };
         }
       }
+      await engine.require(`${d.kind} "${spec.name}"`, networkNeeds(inputs));
       const extra = await d.precondition?.(engine, spec);
       const earlier = await madeEarlier(engine, inputs);
       const info = earlier ?? (await settled(engine, await engine.createNetwork(spec), inputs));

@@ -129,6 +129,8 @@ export abstract class NetworkResource extends DockerNetworkingResource {
   declare readonly internal: pulumi.Output<boolean>;
   declare readonly attachable: pulumi.Output<boolean>;
   declare readonly ipv6: pulumi.Output<boolean>;
+  /** False on an IPv6-only network (`--ipv4=false`, Engine 28); true elsewhere. */
+  declare readonly enableIpv4: pulumi.Output<boolean>;
   /** When the engine created the network (RFC 3339). */
   declare readonly createdAt: pulumi.Output<string>;
   /** True when the network existed and was taken over with `adopt`. */
@@ -156,6 +158,7 @@ const NETWORK_OUTPUTS = [
   "internal",
   "attachable",
   "ipv6",
+  "enableIpv4",
   "createdAt",
   "adopted",
 ] as const;

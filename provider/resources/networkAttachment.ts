@@ -28,6 +28,12 @@ export interface NetworkAttachmentArgs {
   readonly linkLocalIps?: pulumi.Input<pulumi.Input<string>[]>;
   /** Endpoint driver options (`--driver-opt`). @default none */
   readonly driverOptions?: pulumi.Input<Record<string, pulumi.Input<string>>>;
+  /**
+   * Which of the container's networks gives its default route: the one with the highest priority,
+   * ties going to the first network name in order (`docker network connect --gw-priority`). Needs
+   * Docker Engine 28 or later. @default 0
+   */
+  readonly gwPriority?: pulumi.Input<number>;
   /** The engine the container runs on. @default the network resource's connection, else `DOCKER_HOST`, else the local socket */
   readonly connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -42,6 +48,7 @@ const ATTACHMENT_OUTPUTS = [
   "ipv6Address",
   "macAddress",
   "gateway",
+  "gwPriority",
 ] as const;
 
 /**
@@ -68,6 +75,8 @@ export class NetworkAttachment extends DockerNetworkingResource {
   declare readonly macAddress: pulumi.Output<string>;
   /** The network's IPv4 gateway as the container sees it. */
   declare readonly gateway: pulumi.Output<string>;
+  /** The endpoint's gateway priority as the engine reports it (0 on engines before 28). */
+  declare readonly gwPriority: pulumi.Output<number>;
   /** The engine the container is on (secret when it carries key material). */
   declare readonly connection: pulumi.Output<Connection | undefined>;
 

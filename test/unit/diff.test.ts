@@ -57,6 +57,14 @@ describe("network diff", () => {
     );
   });
 
+  it("enableIpv4: an engine before 28 reports none (IPv4 on); false replaces", () => {
+    assert.equal(diffNetwork(state, { ...declared, enableIpv4: true }).changes, false, "state from before enableIpv4");
+    assert.equal(diffNetwork({ ...state, enableIpv4: true }, declared).changes, false);
+    assert.deepEqual(diffNetwork({ ...state, enableIpv4: true }, { ...declared, enableIpv4: false }).replaces, [
+      "enableIpv4",
+    ]);
+  });
+
   it("a replacement deletes first exactly when the new network would clash with the old one", () => {
     const replace = (o: object, n: object): boolean =>
       diffNetwork({ ...state, ...o }, { ...declared, ...n }).deleteBeforeReplace;
@@ -166,6 +174,13 @@ describe("attachment diff", () => {
     const news = { network: "app", container: "web", aliases: ["x", "y"] };
     assert.equal(diffAttachment(v6, { ...news, ipv6Address: "FD00:0031:0000::10" }).changes, false);
     assert.equal(diffAttachment(v6, { ...news, ipv6Address: "fd00:31::11" }).changes, true);
+  });
+  it("gwPriority: 0 or left out is what engines before 28 report; another priority reconnects", () => {
+    const news = { network: "app", container: "web", aliases: ["x", "y"] };
+    assert.equal(diffAttachment(outs, { ...news, gwPriority: 0 }).changes, false, "state from before gwPriority");
+    assert.equal(diffAttachment({ ...outs, gwPriority: 0 }, news).changes, false);
+    assert.deepEqual(diffAttachment({ ...outs, gwPriority: 0 }, { ...news, gwPriority: 5 }).replaces, ["gwPriority"]);
+    assert.equal(diffAttachment({ ...outs, gwPriority: 5 }, { ...news, gwPriority: 5 }).changes, false);
   });
   it("another network replaces without deleting first", () => {
     const d = diffAttachment(outs, { network: "other", container: "web", aliases: ["x", "y"] });

@@ -6,6 +6,36 @@ import { UNKNOWN } from "../../provider/model/values";
 const reasons = (fs: { reason: string }[]): string[] => fs.map((f) => f.reason);
 
 describe("network validation", () => {
+  it("Engine 28's bridge settings: an IPv6-only network needs ipv6 and no IPv4 pool; gateway modes are known ones, isolated only on internal networks", () => {
+    const problems = (inputs: object): string[] => reasons(bridgeOptionProblems(inputs));
+    assert.deepEqual(problems({ enableIpv4: false, ipv6: true, ipamConfigs: [{ subnet: "fd00:1::/64" }] }), []);
+    assert.deepEqual(problems({ enableIpv4: false, ipv6: UNKNOWN }), [], "unknown in a preview");
+    assert.deepEqual(problems({ enableIpv4: false, ipv6: true, ipamConfigs: [{ subnet: "10.1.0.0/24" }] }), [
+      "ipamConfigs[0].subnet 10.1.0.0/24 is IPv4 but enableIpv4 is false: declare IPv6 subnets only, or leave enableIpv4 out",
+    ]);
+    assert.deepEqual(problems({ enableIpv4: false }), [
+      "enableIpv4: false makes an IPv6-only network, which needs ipv6: true",
+    ]);
+    assert.deepEqual(problems({ enableIpv4: "no" }), ["enableIpv4 must be true or false"]);
+    for (const mode of ["nat", "nat-unprotected", "routed"]) {
+      assert.deepEqual(problems({ gatewayModeIpv4: mode, gatewayModeIpv6: mode }), [], mode);
+    }
+    assert.deepEqual(problems({ gatewayModeIpv4: "isolated", internal: true }), []);
+    assert.deepEqual(problems({ gatewayModeIpv6: "isolated" }), [
+      'gatewayModeIpv6 "isolated" needs internal: true (an isolated network has no address on the host, so no way out)',
+    ]);
+    assert.deepEqual(problems({ gatewayModeIpv4: "bridged" }), [
+      'gatewayModeIpv4 "bridged" must be one of nat, routed, nat-unprotected, isolated',
+    ]);
+    assert.deepEqual(problems({ options: { "com.docker.network.bridge.gateway_mode_ipv4": "natt" } }), [
+      'options["com.docker.network.bridge.gateway_mode_ipv4"] "natt" must be one of nat, routed, nat-unprotected, isolated',
+    ]);
+    assert.match(
+      problems({ gatewayModeIpv4: "nat", options: { "com.docker.network.bridge.gateway_mode_ipv4": "routed" } })[0],
+      /gatewayModeIpv4 "nat" conflicts with options\["com\.docker\.network\.bridge\.gateway_mode_ipv4"\] "routed"/,
+    );
+  });
+
   it("accepts a full, valid declaration", () => {
     const inputs = {
       name: "app-net",
@@ -85,6 +115,14 @@ describe("network validation", () => {
 });
 
 describe("attachment validation", () => {
+  it("gwPriority is a whole number, negative ones included", () => {
+    const base = { network: "n", container: "c" };
+    assert.deepEqual(attachmentProblems({ ...base, gwPriority: -10 }), []);
+    assert.deepEqual(reasons(attachmentProblems({ ...base, gwPriority: 1.5 })), [
+      "gwPriority 1.5 must be a whole number from -2147483648 to 2147483647",
+    ]);
+  });
+
   it("requires network and container and checks aliases and addresses", () => {
     const f = attachmentProblems({
       network: "",
