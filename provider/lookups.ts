@@ -35,7 +35,11 @@ function after<T>(args: T, opts: LookupOptions = {}): pulumi.Output<pulumi.Unwra
 
 /** Arguments of {@link getNetwork}: exactly one of `name` and `id`. */
 export interface GetNetworkArgs {
-  /** The network's name (`docker network inspect NAME`); as in the CLI, an ID also does, but a name wins. */
+  /**
+   * The network's name (`docker network inspect NAME`), resolved as the engine does: a full ID
+   * first, then an exact name, then an ID prefix; a name two networks share (in two scopes) fails,
+   * listing them.
+   */
   readonly name?: string;
   /** The network's ID or a unique prefix of it. */
   readonly id?: string;

@@ -7,6 +7,8 @@ import Docker from "dockerode";
 import type { ConnectConfig } from "ssh2";
 import { dockerodeOptions, resolveHost } from "../model/connection";
 import { sshAgent } from "./sshTransport";
+import { pickNetwork } from "../model/naming";
+import { containsUnknown } from "../model/values";
 import { Gate } from "./gate";
 import { PROBE_LABEL } from "../model/probe";
 import { unmetNeeds, type EngineNeed } from "../model/engineFeatures";
@@ -149,6 +151,14 @@ export class Engine {
     return v;
   }
 
+  /**
+   * {@link require} on the engine `conn` names, where it is known (in a preview it may not be yet)
+   * and where there is anything to require: no engine call otherwise.
+   */
+  static async requireOn(conn: Connection | undefined, what: string, needs: readonly EngineNeed[]): Promise<void> {
+    if (needs.length > 0 && !containsUnknown(conn)) await Engine.connect(conn).require(what, needs);
+  }
+
   /** Refuses, before any change, settings this engine is too old for (see model/engineFeatures). */
   async require(what: string, needs: readonly EngineNeed[]): Promise<void> {
     if (needs.length === 0) return;
@@ -177,23 +187,19 @@ export class Engine {
   }
 
   /**
-   * The network a reference means, as a user of the docker CLI expects: the network of exactly that
-   * name (unless `by` is "ID"), else of that full ID, else the one whose ID starts with it. (The engine's own lookup lets
-   * an ID prefix win over a name.) A full ID is inspected directly; anything else is matched
-   * against the list, so any character a name may hold is fine.
+   * The network a reference means, resolved as the engine does (see pickNetwork): full ID, exact
+   * name, ID prefix; an ambiguous reference fails listing the matches. Matched against the list, so
+   * any character a name may hold is fine.
    */
   async findNetwork(ref: string, by: "name or ID" | "ID" = "name or ID"): Promise<NetworkInfo | undefined> {
-    if (/^[0-9a-f]{64}$/.test(ref)) return this.inspectNetwork(ref);
     const all: any[] = await this.call("docker network ls", () => this.docker.listNetworks());
-    const prefixed = all.filter((n) => ref !== "" && String(n.Id).startsWith(ref));
-    const named = by === "ID" ? undefined : all.find((n) => n.Name === ref);
-    const hit = named ?? (prefixed.length === 1 ? prefixed[0] : undefined);
-    if (!hit && prefixed.length > 1) {
-      throw new Error(
-        `network "${ref}" on ${this.host} is no name, and the start of ${prefixed.length} network IDs: give the name or a longer ID`,
-      );
-    }
-    return hit && this.inspectNetwork(hit.Id);
+    const { network, ambiguous } = pickNetwork(
+      all.map((n) => ({ id: String(n.Id), name: String(n.Name), scope: String(n.Scope) })),
+      ref,
+      by,
+    );
+    if (ambiguous) throw new Error(`${ambiguous} (on ${this.host})`);
+    return network && this.inspectNetwork(network.id);
   }
 
   async createNetwork(spec: NetworkSpec): Promise<NetworkInfo> {
@@ -405,6 +411,19 @@ export class Engine {
       throw err;
     }
     return created.id;
+  }
+
+  /** Whether the engine has an image of that name (`docker image inspect`); never pulls. */
+  hasImage(name: string): Promise<boolean> {
+    return this.call(
+      `docker image inspect ${name}`,
+      () =>
+        this.docker
+          .getImage(name)
+          .inspect()
+          .then(() => true),
+      { value: false },
+    );
   }
 
   /** Runs `sh -c SCRIPT` in a probe (`docker exec`), bounded by `timeoutMs`; resolves to its output. */

@@ -3,6 +3,7 @@ import { cidrContains, parseCidr, parseIp, type Cidr } from "./cidr";
 import {
   addressProblem,
   ALIAS_RE,
+  booleanProblems,
   integerProblem,
   known,
   nameProblem,
@@ -54,6 +55,7 @@ export function attachmentProblems(inputs: any): CheckFailure[] {
   }
   failures.push(...stringMapProblems("driverOptions", inputs.driverOptions));
   push(integerProblem("gwPriority", inputs.gwPriority, -(2 ** 31), 2 ** 31 - 1));
+  failures.push(...booleanProblems(inputs, ["adopt"]));
   // The network's pools, when the attachment was given the network resource and they are known.
   const subnets = known(inputs.networkSubnets) && Array.isArray(inputs.networkSubnets) ? inputs.networkSubnets : [];
   for (const [field, family] of [

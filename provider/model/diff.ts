@@ -7,7 +7,7 @@
 import { cidrsOverlap, familyOf, parseCidr, sameAddress } from "./cidr";
 import { resolveHost } from "./connection";
 import { sameAutoName } from "./naming";
-import { BRIDGE_OPTION_KEYS, type IpamConfig } from "./model";
+import { BRIDGE_OPTION_KEYS, type EndpointInfo, type IpamConfig } from "./model";
 import { parseDuration } from "./swarmModel";
 import { containsUnknown, isUnknown, sameValue } from "./values";
 
@@ -207,6 +207,23 @@ const ATTACHMENT_REPLACE_RULES: Record<string, FieldRule> = {
   connection: connectionHost,
 };
 
+/**
+ * The declared endpoint settings an existing endpoint lacks (the engine adds aliases of its own,
+ * so extra aliases are no difference); empty when it has them all.
+ */
+export function endpointDifferences(e: EndpointInfo, inputs: any): string[] {
+  const declared = (v: unknown): boolean => v !== undefined && !(Array.isArray(v) && v.length === 0);
+  const checks: [string, boolean][] = [
+    ["aliases", (inputs.aliases ?? []).every((a: string) => e.aliases.includes(a))],
+    ["ipv4Address", !inputs.ipv4Address || sameAddress(inputs.ipv4Address, e.staticIpv4Address)],
+    ["ipv6Address", !inputs.ipv6Address || sameAddress(inputs.ipv6Address, e.staticIpv6Address)],
+    ["linkLocalIps", !declared(inputs.linkLocalIps) || sameValue(inputs.linkLocalIps, e.linkLocalIps)],
+    ["driverOptions", !declared(inputs.driverOptions) || sameValue(inputs.driverOptions, e.driverOptions)],
+    ["gwPriority", (inputs.gwPriority ?? 0) === e.gwPriority],
+  ];
+  return checks.filter(([, same]) => !same).map(([field]) => field);
+}
+
 /** Diff of a NetworkAttachment: any endpoint change is a disconnect and a new connect. */
 export function diffAttachment(olds: any, news: any): DiffResult {
   // The same container cannot be connected to the same network twice: disconnect first.
@@ -214,7 +231,7 @@ export function diffAttachment(olds: any, news: any): DiffResult {
     olds,
     news,
     ATTACHMENT_REPLACE_RULES,
-    { connection: connectionSecrets },
+    { connection: connectionSecrets, adopt: plain("adopt", false) },
     (replaces) => !replaces.includes("network") && !replaces.includes("container"),
   );
 }

@@ -105,6 +105,12 @@ export const MANAGED_LABEL = "pulumi-docker-networking.managed";
  */
 export const OWNER_LABEL = "pulumi-docker-networking.owner";
 
+/** Whether two owners (`<project>/<stack>/<type>/<name>`) are resources of the same stack. */
+export function sameStack(a: string | undefined, b: string | undefined): boolean {
+  const stack = (owner: string | undefined): string | undefined => owner?.split("/").slice(0, 2).join("/");
+  return !!a && !!b && stack(a) === stack(b);
+}
+
 /** Typed bridge settings and the driver options they stand for. */
 export const BRIDGE_OPTION_KEYS = {
   bridgeName: "com.docker.network.bridge.name",

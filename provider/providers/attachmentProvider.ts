@@ -4,22 +4,24 @@
  * | lifecycle | Engine API                                                              |
  * |-----------|-------------------------------------------------------------------------|
  * | check     | none: validation                                                        |
- * | diff      | none: any endpoint change is a replacement (disconnect, then connect)   |
+ * | diff      | none: any endpoint change is a replacement (disconnect, then connect;   |
+ * |           | GET /version first when the new endpoint needs a newer engine)           |
  * | create    | [GET /version: gwPriority needs Engine 28]                              |
  * |           | POST /networks/{id}/connect, GET /containers/{id}/json (a network given |
  * |           | by name: GET /networks first, as the CLI resolves it)                   |
- * |           | already attached: taken over when the settings match, else connected again |
+ * |           | already attached: on a network this stack made (GET /networks?filters=id), |
+ * |           | taken over, connected again if the settings differ; elsewhere only with adopt |
  * |           | failed: undone (the engine keeps a half-written endpoint), then explained |
  * | read      | GET /containers/{id}/json; container or endpoint gone → dropped          |
- * | update    | none: only connection secrets change                                    |
+ * | update    | none: only connection secrets and adopt change                          |
  * | delete    | POST /networks/{id}/disconnect (already gone counts as done)            |
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { diffAttachment } from "../model/diff";
+import { diffAttachment, endpointDifferences } from "../model/diff";
 import { Engine, type ContainerInfo } from "../engine/engine";
 import { sameAddress } from "../model/cidr";
-import type { EndpointInfo, NetworkInfo } from "../model/model";
-import { picked, sameValue, withoutUndefined } from "../model/values";
+import { OWNER_LABEL, sameStack, type EndpointInfo, type NetworkInfo } from "../model/model";
+import { picked, withoutUndefined } from "../model/values";
 import { attachmentProblems } from "../model/attachmentValidation";
 import { failedCheck } from "../model/validation";
 import { attachmentNeeds } from "../model/engineFeatures";
@@ -35,6 +37,8 @@ const INPUT_FIELDS = [
   "linkLocalIps",
   "driverOptions",
   "gwPriority",
+  "adopt",
+  "owner",
   "networkSubnets",
   "connection",
 ] as const;
@@ -73,19 +77,6 @@ function outputsOf(inputs: any, network: { id: string; name: string }, container
   };
 }
 
-/** Whether an endpoint has every declared setting (the engine adds aliases of its own). */
-function endpointMatches(e: EndpointInfo, inputs: any): boolean {
-  const declared = (v: unknown): boolean => v !== undefined && !(Array.isArray(v) && v.length === 0);
-  return (
-    (inputs.aliases ?? []).every((a: string) => e.aliases.includes(a)) &&
-    (!inputs.ipv4Address || sameAddress(inputs.ipv4Address, e.staticIpv4Address)) &&
-    (!inputs.ipv6Address || sameAddress(inputs.ipv6Address, e.staticIpv6Address)) &&
-    (!declared(inputs.linkLocalIps) || sameValue(inputs.linkLocalIps, e.linkLocalIps)) &&
-    (!declared(inputs.driverOptions) || sameValue(inputs.driverOptions, e.driverOptions)) &&
-    (inputs.gwPriority ?? 0) === e.gwPriority
-  );
-}
-
 /** Another container that already has one of the declared static addresses on the network. */
 function addressTaken(network: NetworkInfo, inputs: any): string | undefined {
   for (const field of ["ipv4Address", "ipv6Address"] as const) {
@@ -102,7 +93,7 @@ function addressTaken(network: NetworkInfo, inputs: any): string | undefined {
   return undefined;
 }
 
-/** A network reference the engine resolves exactly (a name may lose to another network's ID prefix there). */
+/** A full network ID needs no lookup: the engine resolves it before any name (one engine call fewer). */
 const FULL_ID = /^[0-9a-f]{64}$/;
 
 /**
@@ -159,6 +150,9 @@ async function failedConnect(engine: Engine, ref: string, inputs: any, err: unkn
 /** Whether a connect failed because the container already has a live endpoint on the network. */
 const alreadyAttached = (err: unknown): boolean => /already exists in network/i.test(String((err as Error)?.message));
 
+/** The attachment, for messages. */
+const what = (inputs: any): string => `NetworkAttachment of "${inputs.container}" to "${inputs.network}"`;
+
 export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: any, news: any) {
     const failures = attachmentProblems(news);
@@ -167,33 +161,56 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async diff(_id: string, olds: any, news: any) {
-    return diffAttachment(olds, news);
+    const result = diffAttachment(olds, news);
+    // Disconnecting first must not end in a connect the engine then refuses (see networkProvider).
+    if (result.deleteBeforeReplace) await Engine.requireOn(news.connection, what(news), attachmentNeeds(news));
+    return result;
   },
 
   async create(inputs: any) {
     const engine = Engine.connect(inputs.connection);
-    await engine.require(`NetworkAttachment of "${inputs.container}" to "${inputs.network}"`, attachmentNeeds(inputs));
+    await engine.require(what(inputs), attachmentNeeds(inputs));
     // A name is looked up as the CLI would. Not found, it is passed on as it is: a swarm worker
     // sees an attachable overlay only once a local container is on it, and connecting by
     // reference makes the engine fetch it from the managers.
     const ref = FULL_ID.test(inputs.network)
       ? inputs.network
       : ((await engine.findNetwork(inputs.network))?.id ?? inputs.network);
+    let adopted = false;
     try {
       await engine.connect(ref, inputs.container, inputs);
     } catch (err) {
       if (!alreadyAttached(err)) throw await failedConnect(engine, ref, inputs, err);
       // Attached already: by an earlier run that was interrupted before its state was saved, or by
-      // hand. With the declared settings it is taken over; with others it is connected again.
+      // hand. Taken over only on a network this stack made (the interrupted case: connected again
+      // if its settings differ) or with adopt; a connection someone else made is never claimed.
       const container = await engine.inspectContainer(inputs.container);
       const existing = container && (await located(engine, container, ref));
       if (!existing) throw err;
-      if (!endpointMatches(existing.endpoint, inputs)) {
+      const differs = endpointDifferences(existing.endpoint, inputs);
+      const where = `container "${container.name}" is already attached to network "${existing.network.name}" on ${engine.host}`;
+      if (!inputs.adopt) {
+        const [network] = await engine.networkLabels({ id: existing.network.id });
+        if (!sameStack(network?.labels[OWNER_LABEL], inputs.owner)) {
+          throw new Error(
+            `NetworkAttachment: ${where}, a connection this stack did not make. Nothing was changed. ` +
+              "To manage it from now on, set adopt: true (pulumi destroy then disconnects it; add the retainOnDelete " +
+              `resource option to leave it); or disconnect it first (docker network disconnect ${existing.network.name} ${container.name})`,
+          );
+        }
+      } else if (differs.length > 0) {
+        throw new Error(
+          `NetworkAttachment: adopt: ${where}, but its ${differs.join(", ")} differ from the declaration. Nothing was changed: ` +
+            "declare what it has, or disconnect it and let Pulumi connect it",
+        );
+      }
+      if (differs.length > 0) {
         await engine.disconnect(existing.network.id, container.id, true);
         await engine.connect(existing.network.id, container.id, inputs).catch(async (again) => {
           throw await failedConnect(engine, ref, inputs, again);
         });
       }
+      adopted = !!inputs.adopt;
     }
     const after = await engine.inspectContainer(inputs.container);
     const attached = after && (await located(engine, after, ref));
@@ -204,7 +221,7 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
     }
     return {
       id: `${attached.network.id}:${after.id}`,
-      outs: outputsOf(inputs, attached.network, after, attached.endpoint),
+      outs: { ...outputsOf(inputs, attached.network, after, attached.endpoint), adopted },
     };
   },
 
@@ -220,7 +237,7 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
   },
 
   async update(_id: string, olds: any, news: any) {
-    return { outs: withoutUndefined({ ...olds, connection: news.connection }) };
+    return { outs: withoutUndefined({ ...olds, connection: news.connection, adopt: news.adopt }) };
   },
 
   async delete(_id: string, props: any) {

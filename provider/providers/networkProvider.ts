@@ -4,7 +4,8 @@
  * | lifecycle | Engine API                                                          |
  * |-----------|---------------------------------------------------------------------|
  * | check     | none: validation, defaults, auto-name                                |
- * | diff      | none: every engine-side change is a replacement                      |
+ * | diff      | none: every engine-side change is a replacement (GET /version when |
+ * |           | one deleting first needs a newer engine: refused before the delete)  |
  * | create    | POST /networks/create, GET /networks/{id}; once per engine and run:  |
  * |           | GET /version when a setting needs a newer engine (model/engineFeatures) |
  * |           | GET /networks?filters=label (an earlier, interrupted create's network) |
@@ -195,12 +196,18 @@ async function removeNetwork(
   if (scope === "swarm") await localCopyGone(engine, id);
 }
 
+/** The auto-name each resource had in its last check with olds (by owner and parent), in this process. */
+const namesBefore = new Map<string, string>();
+
 export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvider {
   return {
     async check(olds: any, news: any) {
       const failures = [...networkProblems(news), ...d.problems(news)];
       if (failures.length > 0) return failedCheck(news, failures);
-      const { name, autoNamed } = resolveName(olds ?? {}, news);
+      // A replacement is checked again without olds: the name from the check before tells it apart.
+      const identity = `${news.owner}\n${news.autoNameScope ?? ""}`;
+      const { name, autoNamed } = resolveName(olds ?? {}, news, namesBefore.get(identity));
+      if (olds?.autoNamed && olds.name) namesBefore.set(identity, olds.name);
       const options = { ...news.options, ...d.typedOptions(news) };
       const inputs: any = { name, autoNamed, driver: d.driver, ...picked(news, [...SHARED_FIELDS, ...d.extraFields]) };
       if (Object.keys(options).length > 0) inputs.options = options;
@@ -208,7 +215,12 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
     },
 
     async diff(_id: string, olds: any, news: any) {
-      return diffNetwork(olds, news);
+      const result = diffNetwork(olds, news);
+      // A replacement that deletes first must not lose the network to a create the engine then
+      // refuses: settings it is too old for are refused here, in the preview too (GET /version).
+      if (result.deleteBeforeReplace)
+        await Engine.requireOn(news.connection, `${d.kind} "${news.name}"`, networkNeeds(news));
+      return result;
     },
 
     async create(inputs: any) {

@@ -31,13 +31,19 @@ export interface ProbeSettings {
  * the host network) that a manager answers on its swarm port (2377/tcp) and on 7946/tcp. One
  * manager answering on both is enough; else the error names both hosts, each blocked port, its
  * protocol and what it is for. Fails in seconds where the join would wait for its own timeout.
+ * A check that is on by default must not make a join impossible: with the default image absent
+ * (it is never pulled) it is skipped; an image the user named must be there. Resolves to what
+ * happened, for the node's `preflightResult` output.
  */
 export async function preflightJoin(
   engine: Engine,
   hostname: string,
   remoteAddrs: string[],
   settings: ProbeSettings,
-): Promise<void> {
+): Promise<string> {
+  if (settings.image === undefined && !(await engine.hasImage(DEFAULT_PROBE_IMAGE))) {
+    return `skipped: ${DEFAULT_PROBE_IMAGE} is not on ${hostname} (${engine.host}), and the preflight never pulls; provide it there or name preflight.image to have the ports checked`;
+  }
   const image = settings.image ?? DEFAULT_PROBE_IMAGE;
   const timeoutS = settings.timeoutSeconds ?? DEFAULT_PROBE_TIMEOUT_S;
   const failures: string[] = [];
@@ -55,7 +61,7 @@ export async function preflightJoin(
     });
     const result = parseTcpProbe(output, ports);
     const blocked = checks.filter((c) => result.get(c.port) !== undefined);
-    if (blocked.length === 0) return;
+    if (blocked.length === 0) return `passed: ${host} answers on ${ports.map((p) => `${p}/tcp`).join(" and ")}`;
     failures.push(...blocked.map((c) => `${host} ${describePort(c)}: ${result.get(c.port)}`));
   }
   throw new Error(

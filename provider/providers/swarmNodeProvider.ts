@@ -25,7 +25,13 @@ import { diffSwarmNode } from "../model/diff";
 import { Engine } from "../engine/engine";
 import type { Connection } from "../model/model";
 import { picked, sameValue, withoutUndefined } from "../model/values";
-import { swarmSpecToApi, withSwarmPort, type LocalSwarm, type SwarmNodeInfo } from "../model/swarmModel";
+import {
+  SWARM_DEFAULTS,
+  swarmSpecToApi,
+  withSwarmPort,
+  type LocalSwarm,
+  type SwarmNodeInfo,
+} from "../model/swarmModel";
 import { swarmNodeProblems } from "../model/swarmValidation";
 import { failedCheck } from "../model/validation";
 import { preflightJoin } from "./probes";
@@ -187,9 +193,9 @@ function initRequest(inputs: any): any {
     ...addresses(inputs),
     DataPathPort: inputs.dataPathPort ?? 0,
     DefaultAddrPool: inputs.defaultAddrPool ?? [],
-    // With pools and no size the engine's allocator dies ("invalid pools size: 0") and no overlay
-    // can be attached to: the documented default size goes along.
-    SubnetSize: inputs.subnetSize ?? (inputs.defaultAddrPool?.length ? 24 : 0),
+    // As `docker swarm init` sends it (--default-addr-pool-mask-length defaults to 24); with pools
+    // and a size of 0 the engine's allocator dies ("invalid pools size: 0").
+    SubnetSize: inputs.subnetSize ?? SWARM_DEFAULTS.subnetSize,
     ForceNewCluster: !!inputs.forceNewCluster,
     Spec: swarmSpecToApi(inputs.spec),
   };
@@ -240,9 +246,11 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
       const now = await applyNodeSettings(inputs, engine, before);
       return { id: before.nodeId, outs: await observe(inputs, engine, now, true) };
     }
-    if (inputs.join && inputs.preflight !== false) {
-      await preflightJoin(engine, before.hostname, inputs.join.remoteAddrs, inputs.preflight ?? {});
-    }
+    const preflightResult = !inputs.join
+      ? undefined
+      : inputs.preflight === false
+        ? "off: preflight is false"
+        : await preflightJoin(engine, before.hostname, inputs.join.remoteAddrs, inputs.preflight ?? {});
     try {
       if (inputs.join) await engine.joinSwarm(joinRequest(inputs));
       else await engine.initSwarm(initRequest(inputs));
@@ -254,7 +262,7 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
       }
       const now = await applyNodeSettings(inputs, engine, local);
       if (inputs.join) await forgetEarlierSelves(inputs, engine, now);
-      return { id: local.nodeId, outs: await observe(inputs, engine, now, false) };
+      return { id: local.nodeId, outs: await observe({ ...inputs, preflightResult }, engine, now, false) };
     } catch (err) {
       return undo(engine, err);
     }
@@ -290,7 +298,8 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
       await engine.updateSwarm(news.spec, d.updates.includes("rotateTokens"));
     }
     const now = await applyNodeSettings(news, engine, local);
-    return { outs: await observe(news, engine, now, !!olds.adopted) };
+    // What the preflight found before the join stands.
+    return { outs: await observe({ ...news, preflightResult: olds.preflightResult }, engine, now, !!olds.adopted) };
   },
 
   async delete(id: string, props: any) {

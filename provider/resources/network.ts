@@ -86,6 +86,11 @@ export function outputSlots(names: readonly string[]): Record<string, undefined>
   return Object.fromEntries(names.map((n) => [n, undefined]));
 }
 
+/** A resource's run-independent identity, `<project>/<stack>/<kind>/<name>`: who made an engine object. */
+export function ownerOf(kind: ProviderKind, name: string): string {
+  return `${pulumi.getProject()}/${pulumi.getStack()}/${kind}/${name}`;
+}
+
 /** A dynamic resource of this library: the type token is `pulumi-nodejs:dynamic/docker-networking:<Kind>`. */
 export abstract class DockerNetworkingResource extends pulumi.dynamic.Resource {
   protected constructor(kind: ProviderKind, name: string, props: pulumi.Inputs, opts?: pulumi.CustomResourceOptions) {
@@ -140,9 +145,16 @@ export abstract class NetworkResource extends DockerNetworkingResource {
 
   protected constructor(kind: ProviderKind, name: string, args: NetworkArgs, opts?: pulumi.CustomResourceOptions) {
     const connection = connectionInput(args.connection);
-    // Run-independent identity of this resource, labelled on the network (see OWNER_LABEL).
-    const owner = `${pulumi.getProject()}/${pulumi.getStack()}/${kind}/${name}`;
-    super(kind, name, { ...outputSlots(NETWORK_OUTPUTS), ...args, connection, autoNamePrefix: name, owner }, opts);
+    // Labelled on the network (see OWNER_LABEL).
+    const owner = ownerOf(kind, name);
+    // Resources of one name and type under two parents share an owner: the parent's URN tells their auto-names apart.
+    const autoNameScope = opts?.parent?.urn;
+    super(
+      kind,
+      name,
+      { ...outputSlots(NETWORK_OUTPUTS), ...args, connection, autoNamePrefix: name, owner, autoNameScope },
+      opts,
+    );
     declareConnection(this, connection);
   }
 }

@@ -5,6 +5,7 @@ import {
   DockerNetworkingResource,
   NetworkResource,
   outputSlots,
+  ownerOf,
   type ConnectionArgs,
 } from "./network";
 import type { Connection } from "../model/model";
@@ -34,6 +35,13 @@ export interface NetworkAttachmentArgs {
    * Docker Engine 28 or later. @default 0
    */
   readonly gwPriority?: pulumi.Input<number>;
+  /**
+   * Take over the container's existing connection to the network, made by hand or by another tool,
+   * instead of failing: its settings must match the declaration, and from then on it is managed
+   * like any other (destroy disconnects it; add `retainOnDelete` to leave it). Without it, only a
+   * connection to a network this stack created is taken over (an interrupted `up`'s). @default false
+   */
+  readonly adopt?: pulumi.Input<boolean>;
   /** The engine the container runs on. @default the network resource's connection, else `DOCKER_HOST`, else the local socket */
   readonly connection?: pulumi.Input<ConnectionArgs>;
 }
@@ -49,6 +57,7 @@ const ATTACHMENT_OUTPUTS = [
   "macAddress",
   "gateway",
   "gwPriority",
+  "adopted",
 ] as const;
 
 /**
@@ -77,6 +86,8 @@ export class NetworkAttachment extends DockerNetworkingResource {
   declare readonly gateway: pulumi.Output<string>;
   /** The endpoint's gateway priority as the engine reports it (0 on engines before 28). */
   declare readonly gwPriority: pulumi.Output<number>;
+  /** True when the connection existed and was taken over with `adopt`. */
+  declare readonly adopted: pulumi.Output<boolean>;
   /** The engine the container is on (secret when it carries key material). */
   declare readonly connection: pulumi.Output<Connection | undefined>;
 
@@ -91,6 +102,7 @@ export class NetworkAttachment extends DockerNetworkingResource {
         network: net ? net.networkId : args.network,
         networkSubnets: net?.ipamConfigs.apply((cs) => cs.flatMap((c) => (c.subnet ? [c.subnet] : []))),
         connection: args.connection !== undefined ? connectionInput(args.connection) : net && declaredConnection(net),
+        owner: ownerOf("NetworkAttachment", name),
       },
       opts,
     );

@@ -83,7 +83,8 @@ export interface SwarmNodeArgs {
    * (2377/tcp) and 7946/tcp, with a short-lived probe container on the host network (like
    * `docker run --rm --network host IMAGE nc -w 3 MANAGER 2377`); a blocked port fails in
    * seconds, naming both hosts and the port, and nothing is joined. The image (needing sh and
-   * busybox's nc) must be on this engine: it is never pulled. `false` skips the check.
+   * busybox's nc) is never pulled: a named one must be on this engine; with the default one absent
+   * the check is skipped and `preflightResult` says so. `false` skips the check.
    * @default { image: "busybox:latest", timeoutSeconds: 3 }
    */
   readonly preflight?: pulumi.Input<false | ProbeArgs>;
@@ -114,6 +115,7 @@ const SWARM_NODE_OUTPUTS = [
   "managerToken",
   "unlockKey",
   "adopted",
+  "preflightResult",
 ] as const;
 
 /**
@@ -155,6 +157,8 @@ export class SwarmNode extends DockerNetworkingResource {
   declare readonly unlockKey: pulumi.Output<string | undefined>;
   /** True when the engine was already this member and was taken over. */
   declare readonly adopted: pulumi.Output<boolean>;
+  /** Joins: what the preflight found (`passed: …`, `skipped: …` with why, `off: …`); undefined for init and adopted members. */
+  declare readonly preflightResult: pulumi.Output<string | undefined>;
   /** The engine (secret when it carries key material). */
   declare readonly connection: pulumi.Output<Connection | undefined>;
 

@@ -39,6 +39,8 @@ describe("a user's project with the pulumi command line", function () {
   let project: CliProject | undefined;
   let container: Docker.Container | undefined;
   let name = "";
+  /** The network name the last preview planned. */
+  let planned = "";
   const docker = (): Docker => testEngine().docker;
   const networksOfRun = async (): Promise<Docker.NetworkInspectInfo[]> =>
     docker().listNetworks({ filters: { label: [`${TEST_LABEL}=${RUN_ID}`] } });
@@ -61,10 +63,13 @@ describe("a user's project with the pulumi command line", function () {
     if (container) await removeContainers([container]);
   });
 
-  it("up --yes creates the network and plugs the container in", async () => {
+  it("up --yes creates the network the preview showed, by name, and plugs the container in", async () => {
+    const { stdout } = project!.pulumi(["preview", "--diff"]);
+    planned = /^ +name +: +"(web-[0-9a-f]{7})"$/m.exec(stdout)?.[1] ?? `(no name in the preview: ${stdout})`;
     project!.pulumi(["up", "--yes"]);
     const nets = await networksOfRun();
     assert.equal(nets.length, 1);
+    assert.equal(nets[0].Name, planned, "the name the preview showed");
     assert.equal(nets[0].IPAM?.Config?.[0].Subnet, "10.241.20.0/24");
     assert.ok((await attachedTo()).includes(nets[0].Id));
   });
@@ -75,6 +80,10 @@ describe("a user's project with the pulumi command line", function () {
     const { stdout } = project!.pulumi(["preview", "--diff"]);
     assert.match(stdout, /\+-\s*pulumi-nodejs:dynamic\/docker-networking:BridgeNetwork: \(replace\)/);
     assert.match(stdout, /subnet\s*:\s*"10\.241\.20\.0\/24" => "10\.241\.21\.0\/24"/);
+    const renamed = /name\s*:\s*"(web-[0-9a-f]{7})" => "(web-[0-9a-f]{7})"/.exec(stdout);
+    assert.ok(renamed, `the preview shows the replacement's new name: ${stdout}`);
+    assert.equal(renamed[1], planned);
+    planned = renamed[2];
     assert.match(stdout, /\+-\s*pulumi-nodejs:dynamic\/docker-networking:NetworkAttachment: \(replace\)/);
     assert.doesNotMatch(stdout, /connection/, "an attachment whose network has no connection shows none");
     assert.match(stdout, /\+-2 to replace/);
@@ -101,7 +110,7 @@ describe("a user's project with the pulumi command line", function () {
     );
   });
 
-  it("up --yes applies the edit: a new network on the new subnet, the container moved to it", async () => {
+  it("up --yes applies the edit: a new network on the new subnet, named as the preview showed, the container moved to it", async () => {
     project!.write("index.ts", program("10.241.21.0/24", name));
     const oldIds = (await networksOfRun()).map((n) => n.Id);
     project!.pulumi(["up", "--yes"]);
@@ -109,6 +118,7 @@ describe("a user's project with the pulumi command line", function () {
     assert.equal(nets.length, 1);
     assert.notDeepEqual([nets[0].Id], oldIds);
     assert.equal(nets[0].IPAM?.Config?.[0].Subnet, "10.241.21.0/24");
+    assert.equal(nets[0].Name, planned, "the name the preview showed for the replacement");
     assert.ok((await attachedTo()).includes(nets[0].Id));
     project!.pulumi(["preview", "--expect-no-changes"]);
   });

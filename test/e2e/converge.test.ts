@@ -9,6 +9,7 @@ import type Docker from "dockerode";
 import type * as automation from "@pulumi/pulumi/automation";
 import { RUN_ID, TEST_IMAGE, TEST_LABEL, removeContainers, startContainer } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
+import { atLeast } from "../../provider/model/engineFeatures";
 import { disposeStack, makeUserProject, requireCli, type UserProject } from "./project";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- stack outputs and inspect JSON */
@@ -33,6 +34,9 @@ interface Declared {
   readonly v6?: { readonly subnet: string; readonly address: string };
   readonly disconnectOnDelete?: boolean;
   readonly key?: string;
+  readonly gatewayModeIpv4?: "nat" | "routed";
+  /** The running container's attachment's gateway priority. */
+  readonly gwPriority?: number;
 }
 
 const BASE: Declared = { subnet: "10.241.30.0/24", labels: { tier: "a" } };
@@ -96,7 +100,7 @@ describe("edits converge: every replace and in-place field, IPv6 spellings, stop
 
   const program = async (): Promise<Record<string, unknown>> => {
     const { BridgeNetwork, NetworkAttachment } = project.lib;
-    const { v6, key, subnet, gateway, ipRange, auxAddresses, ...rest } = declared;
+    const { v6, key, subnet, gateway, ipRange, auxAddresses, gwPriority, ...rest } = declared;
     const net = new BridgeNetwork("conv", {
       ...rest,
       ipamConfigs: [{ subnet, gateway, ipRange, auxAddresses }, ...(v6 ? [{ subnet: v6.subnet }] : [])],
@@ -110,6 +114,7 @@ describe("edits converge: every replace and in-place field, IPv6 spellings, stop
       aliases: ["svc"],
       ipv4Address: IP,
       ipv6Address: v6?.address,
+      gwPriority,
     });
     const onCreated = new NetworkAttachment("created", { network: net, container: created.id, aliases: ["idle"] });
     // IPv6 only: Engine 20.10 adds an IPv4 pool of its own choosing.
@@ -206,6 +211,50 @@ describe("edits converge: every replace and in-place field, IPv6 spellings, stop
       assert.equal(e.IPAddress, IP, "the static address is kept");
       assert.ok(e.Aliases.includes("svc"), "the alias is kept");
       if (declared.v6) assert.equal(e.GlobalIPv6Address, declared.v6.address);
+      await assertConverged(field);
+    });
+  }
+
+  // Edits a newer engine is needed for: applied where the engine has them; elsewhere refused by
+  // the preview and by up, before the old network or endpoint is deleted (both delete first).
+  for (const [field, edit, since, replaces, observe, want] of [
+    [
+      "gatewayModeIpv4",
+      { gatewayModeIpv4: "routed" },
+      "27.0",
+      3,
+      async () => (await inspect()).Options["com.docker.network.bridge.gateway_mode_ipv4"],
+      "routed",
+    ],
+    [
+      "gwPriority",
+      { gwPriority: 5 },
+      "28.0",
+      1,
+      async () => (await endpointOf(running, (await stack.outputs()).networkId.value)).GwPriority,
+      5,
+    ],
+  ] as [string, Partial<Declared>, string, number, () => Promise<unknown>, unknown][]) {
+    it(`replace on Engine ${since} and later: ${field}; an older engine refuses it in the preview, changing nothing`, async () => {
+      const before = declared;
+      const outputs = await stack.outputs();
+      declared = { ...declared, ...edit };
+      if (!atLeast(testEngine().version, since)) {
+        const refused = new RegExp(`${field}: .* needs Docker Engine ${since.replace(".", "\\.")} or later`);
+        await assert.rejects(stack.preview({ color: "never" }), refused);
+        await assert.rejects(stack.up({ color: "never" }), refused);
+        const now = await stack.outputs();
+        assert.equal(now.networkId.value, outputs.networkId.value, "the same network");
+        assert.equal((await endpointOf(running, now.networkId.value)).IPAddress, IP, "still attached");
+        declared = before;
+        await assertConverged(`${field} refused`);
+        return;
+      }
+      const preview = await stack.preview({ color: "never" });
+      assert.equal(preview.changeSummary.replace, replaces, `${field}: ${JSON.stringify(preview.changeSummary)}`);
+      await stack.up({ color: "never" });
+      assert.deepEqual(await observe(), want, `${field} as docker inspect shows it`);
+      assert.equal((await endpointOf(running, (await stack.outputs()).networkId.value)).IPAddress, IP);
       await assertConverged(field);
     });
   }

@@ -145,7 +145,7 @@ describe("BridgeNetwork on a real engine", function () {
     assert.equal(listed[0].labels.lookup, "yes");
   });
 
-  it("lookups by name: any character the engine accepts, a full ID, and a name that is also another network's ID prefix", async () => {
+  it("lookups by name resolve as the engine does: any character a name may hold, a full ID before a name, a name before an ID prefix", async () => {
     const docker = testEngine().docker;
     const odd = `it$%^@#-${RUN_ID}`;
     const made = await docker.createNetwork({ Name: odd, Labels: labels });
@@ -158,6 +158,14 @@ describe("BridgeNetwork on a real engine", function () {
       try {
         assert.equal((await getNetwork({ name: prefixName })).id, named.id);
         assert.equal((await getNetwork({ id: prefixName })).id, made.id, "by ID, the ID");
+        // A network named with another's full ID: the ID wins, as in `docker network inspect`.
+        const idNamed = await docker.createNetwork({ Name: named.id, Labels: labels });
+        try {
+          assert.equal((await getNetwork({ name: named.id })).id, named.id);
+          assert.equal((await docker.getNetwork(named.id).inspect()).Id, named.id, "the engine agrees");
+        } finally {
+          await idNamed.remove();
+        }
       } finally {
         await named.remove();
       }
@@ -257,6 +265,53 @@ describe("NetworkAttachment on a real engine", function () {
     } finally {
       proxy.close();
     }
+  });
+
+  it("a connection the user made is never claimed: refused naming adopt, then adopted, then disconnected by destroy", async () => {
+    const docker = testEngine().docker;
+    // The user's own network and connection, as `docker run --network home` makes them.
+    const home = await docker.createNetwork({ Name: `home-${RUN_ID}`, Labels: labels });
+    const c = await startContainer(docker, "pdn-home");
+    containers.push(c);
+    try {
+      await home.connect({ Container: c.id, EndpointConfig: { Aliases: ["h"] } });
+      const endpoint = async (): Promise<string | undefined> =>
+        (await c.inspect()).NetworkSettings.Networks[`home-${RUN_ID}`]?.EndpointID;
+      const before = await endpoint();
+      const declaration = { network: `home-${RUN_ID}`, container: c.id, owner: "proj/dev/NetworkAttachment/a" };
+      await assert.rejects(create(att, declaration), (e: Error) => {
+        assert.match(e.message, /is already attached to network "home-\S+" .*a connection this stack did not make/);
+        assert.match(e.message, /Nothing was changed\. To manage it from now on, set adopt: true/);
+        return true;
+      });
+      assert.equal(await endpoint(), before, "the user's connection is untouched");
+      await assert.rejects(create(att, { ...declaration, adopt: true, aliases: ["other"] }), /its aliases differ/);
+      assert.equal(await endpoint(), before);
+      const adopted = await create(att, { ...declaration, adopt: true, aliases: ["h"] });
+      assert.equal(adopted.outs.adopted, true);
+      assert.equal(await endpoint(), before, "adopted as it is, not reconnected");
+      await destroy(att, adopted);
+      assert.equal(await endpoint(), undefined, "destroy disconnects an adopted connection");
+    } finally {
+      await home.remove();
+    }
+  });
+
+  it("on a network this stack made, an existing connection is taken over (an interrupted up's); another stack's is not", async () => {
+    const docker = testEngine().docker;
+    const network = track(net, await create(net, { autoNamePrefix: "it", labels, owner: "proj/dev/BridgeNetwork/n" }));
+    const c = await startContainer(docker, "pdn-int");
+    containers.push(c);
+    await docker.getNetwork(network.id).connect({ Container: c.id });
+    const declaration = { network: network.id, container: c.id, aliases: ["late"] };
+    await assert.rejects(
+      create(att, { ...declaration, owner: "proj/prod/NetworkAttachment/a" }),
+      /a connection this stack did not make/,
+    );
+    const taken = track(att, await create(att, { ...declaration, owner: "proj/dev/NetworkAttachment/a" }));
+    assert.equal(taken.outs.adopted, false);
+    // Connected again with the declared settings.
+    assert.ok((await c.inspect()).NetworkSettings.Networks[network.outs.name].Aliases?.includes("late"));
   });
 
   it("refuses to delete a network in use, listing the containers; disconnectOnDelete disconnects them", async () => {

@@ -10,7 +10,7 @@ import type Docker from "dockerode";
 import { attachmentProvider } from "../../provider/providers/attachmentProvider";
 import { overlayDriver } from "../../provider/providers/drivers";
 import { Engine } from "../../provider/engine/engine";
-import { getSwarm } from "../../provider/lookups";
+import { getNetwork, getSwarm } from "../../provider/lookups";
 import { networkProvider } from "../../provider/providers/networkProvider";
 import { swarmNodeProvider } from "../../provider/providers/swarmNodeProvider";
 import { ensureTestImage, removeContainers, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
@@ -58,6 +58,9 @@ describe("overlays and swarm membership as a user meets them", function () {
     const want = { defaultAddrPool: ["10.0.0.0/8"], subnetSize: 24, dataPathPort: 4789 };
     const { defaultAddrPool, subnetSize, dataPathPort } = manager.outs;
     assert.deepEqual({ defaultAddrPool, subnetSize, dataPathPort }, want);
+    // What the engine itself keeps, as after `docker swarm init` (which sends a subnet size of 24).
+    const raw = await h[0].docker.swarmInspect();
+    assert.equal(raw.SubnetSize, 24);
     const seen = await getSwarm({ connection: conn(h[0]) });
     assert.deepEqual(
       { defaultAddrPool: seen.defaultAddrPool, subnetSize: seen.subnetSize, dataPathPort: seen.dataPathPort },
@@ -119,6 +122,36 @@ describe("overlays and swarm membership as a user meets them", function () {
       await assert.rejects(h[0].docker.getNetwork(net.id).inspect(), /404|no such network/i);
     } finally {
       await destroy(overlay, net).catch(() => undefined);
+    }
+  });
+
+  it("a name a local network and a swarm one share is ambiguous to a lookup, as to docker network inspect (where the engine allows the pair)", async () => {
+    const name = `dup-${RUN_ID}`;
+    const Labels = { [TEST_LABEL]: RUN_ID };
+    const local = await h[0].docker.createNetwork({ Name: name, Driver: "bridge", Labels });
+    try {
+      const swarmScoped = await h[0].docker
+        .createNetwork({ Name: name, Driver: "overlay", Attachable: true, Labels })
+        .catch((e: Error) => e);
+      if (swarmScoped instanceof Error) {
+        // Engine 28 keeps names unique across scopes: the pair cannot arise, and the name is the bridge's.
+        assert.match(swarmScoped.message, /already exists/);
+        assert.equal((await getNetwork({ name, connection: conn(h[0]) })).id, local.id);
+        return;
+      }
+      try {
+        await assert.rejects(getNetwork({ name, connection: conn(h[0]) }), (e: Error) => {
+          assert.match(e.message, new RegExp(`network "${name}" is ambiguous \\(2 matches found on name\\)`));
+          assert.ok(e.message.includes(`${name} ${local.id.slice(0, 12)} (local)`), e.message);
+          assert.ok(e.message.includes(`${name} ${swarmScoped.id.slice(0, 12)} (swarm)`), e.message);
+          return true;
+        });
+        assert.equal((await getNetwork({ name: local.id, connection: conn(h[0]) })).scope, "local");
+      } finally {
+        await swarmScoped.remove();
+      }
+    } finally {
+      await local.remove();
     }
   });
 

@@ -13,7 +13,7 @@ import { Engine } from "../../provider/engine/engine";
 import { getSwarm } from "../../provider/lookups";
 import { networkProvider } from "../../provider/providers/networkProvider";
 import { swarmNodeProvider } from "../../provider/providers/swarmNodeProvider";
-import { PROBE_LABEL } from "../../provider/model/probe";
+import { DEFAULT_PROBE_IMAGE, PROBE_LABEL } from "../../provider/model/probe";
 import { ensureTestImage, exec, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
 import { checked, create, destroy, type Created } from "../support/lifecycle";
@@ -546,6 +546,48 @@ describe("swarm and overlay networks on a multi-host lab", function () {
           "preflight.timeoutSeconds 0 must be a whole number from 1 to 60",
         ],
       );
+    });
+
+    it("preflight: with the default image absent the join goes ahead and says the check was skipped; a named image still must be there", async function () {
+      // As on an engine that never pulled busybox: the lab's copy of it is untagged on this host.
+      const image = h[3].docker.getImage(DEFAULT_PROBE_IMAGE);
+      const id = (await image.inspect()).Id;
+      await image.remove({ noprune: true });
+      try {
+        const joined = await create(swarmNodeProvider, {
+          connection: conn(h[3]),
+          join: { remoteAddrs: [h[0].address], token: manager.outs.workerToken },
+          managerConnection: conn(h[0]),
+        });
+        try {
+          assert.equal(joined.outs.role, "worker");
+          assert.equal(
+            joined.outs.preflightResult,
+            `skipped: ${DEFAULT_PROBE_IMAGE} is not on ${h[3].hostname} (${h[3].host}), and the preflight never pulls; provide it there or name preflight.image to have the ports checked`,
+          );
+        } finally {
+          await destroy(swarmNodeProvider, joined);
+        }
+        const named = await checked(swarmNodeProvider, {
+          connection: conn(h[3]),
+          join: { remoteAddrs: [h[0].address], token: manager.outs.workerToken },
+          preflight: { image: DEFAULT_PROBE_IMAGE },
+        });
+        await assert.rejects(
+          swarmNodeProvider.create(named),
+          /probe image "busybox:latest" is not on unix:.*never pulls/,
+        );
+        assert.equal((await Engine.connect(conn(h[3])).localSwarm()).state, "inactive");
+      } finally {
+        const [repo, tag] = DEFAULT_PROBE_IMAGE.split(":");
+        await h[3].docker.getImage(id).tag({ repo, tag });
+      }
+      const checkedJoin = await joinOf(h[3], manager, "worker", h[0]);
+      try {
+        assert.match(checkedJoin.outs.preflightResult, /^passed: .* answers on 2377\/tcp and 7946\/tcp$/);
+      } finally {
+        await destroy(swarmNodeProvider, checkedJoin);
+      }
     });
 
     it("drift: a node that left out of band is gone on refresh; create joins it again", async function () {

@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
-import { diffAttachment, diffNetwork, refersTo } from "../../provider/model/diff";
+import { diffAttachment, diffNetwork, endpointDifferences, refersTo } from "../../provider/model/diff";
+import { sameStack } from "../../provider/model/model";
 import { sameAutoName } from "../../provider/model/naming";
 import { UNKNOWN } from "../../provider/model/values";
 
@@ -189,5 +190,37 @@ describe("attachment diff", () => {
     assert.deepEqual(diffAttachment(outs, { network: UNKNOWN, container: "web", aliases: ["x", "y"] }).replaces, [
       "network",
     ]);
+  });
+});
+
+describe("an existing endpoint against a declaration", () => {
+  const e = {
+    networkId: "n",
+    endpointId: "e",
+    staticIpv4Address: "10.0.0.7",
+    staticIpv6Address: "",
+    linkLocalIps: [],
+    driverOptions: {},
+    aliases: ["web", "abc123"],
+    ipv4Address: "10.0.0.7",
+    ipv6Address: "",
+    macAddress: "",
+    gateway: "10.0.0.1",
+    gwPriority: 0,
+  };
+  it("names each declared setting it lacks; aliases the engine added are no difference", () => {
+    assert.deepEqual(endpointDifferences(e, { aliases: ["web"], ipv4Address: "10.0.0.7" }), []);
+    assert.deepEqual(endpointDifferences(e, {}), []);
+    assert.deepEqual(endpointDifferences(e, { aliases: ["api"], ipv4Address: "10.0.0.8", gwPriority: 3 }), [
+      "aliases",
+      "ipv4Address",
+      "gwPriority",
+    ]);
+  });
+  it("owners of one stack are told apart from another stack's", () => {
+    assert.equal(sameStack("p/dev/BridgeNetwork/n", "p/dev/NetworkAttachment/a"), true);
+    assert.equal(sameStack("p/dev/BridgeNetwork/n", "p/prod/NetworkAttachment/a"), false);
+    assert.equal(sameStack(undefined, "p/dev/NetworkAttachment/a"), false);
+    assert.equal(sameStack("p/dev/BridgeNetwork/n", undefined), false);
   });
 });

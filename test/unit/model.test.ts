@@ -7,7 +7,7 @@ import {
   networkCreateRequest,
   networkFromApi,
 } from "../../provider/model/model";
-import { resolveName } from "../../provider/model/naming";
+import { pickNetwork, resolveName, sameAutoName } from "../../provider/model/naming";
 
 describe("Engine API mapping", () => {
   it("maps network inspect JSON to the camelCase model, without the library's own label", () => {
@@ -126,5 +126,38 @@ describe("naming", () => {
     assert.deepEqual(resolveName(first, { autoNamePrefix: "app" }), first);
     assert.deepEqual(resolveName(first, { name: "mine", autoNamePrefix: "app" }), { name: "mine", autoNamed: false });
     assert.notEqual(resolveName({ name: "mine", autoNamed: false }, { autoNamePrefix: "app" }).name, "mine");
+  });
+  it("a resource's auto-name is the same in every check (preview and up); a replacement's differs; so do two parents'", () => {
+    const news = { autoNamePrefix: "app", owner: "proj/dev/BridgeNetwork/app" };
+    const created = resolveName({}, news);
+    assert.deepEqual(resolveName({}, news), created, "the same in a preview and in up");
+    const replacement = resolveName({}, news, created.name);
+    assert.notEqual(replacement.name, created.name);
+    assert.deepEqual(resolveName({}, news, created.name), replacement, "the replacement's, too");
+    assert.ok(sameAutoName(replacement.name, created.name));
+    assert.notEqual(resolveName({}, { ...news, autoNameScope: "urn:pulumi:dev::proj::my:Comp::a" }).name, created.name);
+    assert.notEqual(resolveName({}, { ...news, owner: "proj/prod/BridgeNetwork/app" }).name, created.name);
+  });
+});
+
+describe("network references, resolved as the engine resolves them", () => {
+  const a = { id: "a1".padEnd(64, "0"), name: "web", scope: "local" };
+  const b = { id: "b2".padEnd(64, "0"), name: a.id, scope: "local" };
+  const c = { id: "a1c".padEnd(64, "0"), name: "a1", scope: "local" };
+  const d = { id: "d4".padEnd(64, "0"), name: "web", scope: "swarm" };
+  it("a full ID first, then an exact name, then an ID prefix", () => {
+    assert.equal(pickNetwork([a, b], a.id).network, a, "a name that is another network's ID loses to the ID");
+    assert.equal(pickNetwork([a, c], "a1").network, c, "a name wins over an ID prefix");
+    assert.equal(pickNetwork([a, b], "b2").network, b);
+    assert.equal(pickNetwork([a, c], "a1", "ID").ambiguous?.includes("2 matches found on ID prefix"), true);
+    assert.deepEqual(pickNetwork([a], "nope"), {});
+    assert.deepEqual(pickNetwork([a], ""), {});
+  });
+  it("a name two networks share, or a prefix of several IDs, is ambiguous, listing the matches", () => {
+    assert.equal(
+      pickNetwork([a, d], "web").ambiguous,
+      `network "web" is ambiguous (2 matches found on name): web a10000000000 (local), web d40000000000 (swarm); give the network's full ID`,
+    );
+    assert.equal(pickNetwork([a, d], d.id).network, d);
   });
 });
