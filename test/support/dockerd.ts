@@ -50,12 +50,13 @@ export interface DockerdPlace {
 }
 
 /**
- * The command that runs `dockerd ARGS` of `version` at `place`, as [file, ...args]. Started with
+ * The command that runs `dockerd ARGS` of `version` (undefined: the machine's own dockerd, whatever
+ * its version) at `place`, as [file, ...args]. Started with
  * `nsenter --net`: `ip netns exec` remounts /sys and dockerd then fails on cgroups. The process
  * becomes dockerd itself (each step execs the next), so killing it kills the engine.
  */
-export function dockerdCommand(version: EngineVersion, place: DockerdPlace, args: string[]): string[] {
-  const root = engineRoot(version);
+export function dockerdCommand(version: EngineVersion | undefined, place: DockerdPlace, args: string[]): string[] {
+  const root = version ? engineRoot(version) : "/";
   const net = place.netns ? ["nsenter", `--net=/var/run/netns/${place.netns}`] : [];
   const hostname = place.hostname ? ['hostname "$HN"'] : [];
   const uts = place.hostname ? ["--uts"] : [];

@@ -59,9 +59,9 @@ async function sweep(docker: Docker): Promise<void> {
   }
 }
 
-/** Starts a private dockerd of `version`; resolves once it answers ping (bounded wait). */
-async function startPrivate(version: EngineVersion): Promise<TestEngine> {
-  if (process.getuid?.() !== 0) {
+/** Starts a private dockerd of `version` (undefined: the machine's own); resolves once it answers ping (bounded wait). */
+async function startPrivate(version: EngineVersion | undefined): Promise<TestEngine> {
+  if (process.getuid?.() !== 0 || (!version && !which("dockerd"))) {
     throw new Error(
       "No Docker engine: DOCKER_HOST is unset/unreachable and /var/run/docker.sock does not answer; " +
         "run as root (with docker.io installed, or PDN_ENGINE set) to let the tests start a private one",
@@ -92,7 +92,7 @@ async function startPrivate(version: EngineVersion): Promise<TestEngine> {
   if (!(await reachable(host))) {
     child.kill("SIGKILL");
     const tail = fs.readFileSync(path.join(dir, "dockerd.log"), "utf8").split("\n").slice(-20).join("\n");
-    throw new Error(`private dockerd ${version} did not come up within 30 s:\n${tail}`);
+    throw new Error(`private dockerd ${version ?? "(the machine's)"} did not come up within 30 s:\n${tail}`);
   }
   return {
     host,
@@ -118,5 +118,5 @@ export async function startTestEngine(): Promise<TestEngine> {
       return { host, docker, version: (await docker.version()).Version, stop: async () => {} };
     }
   }
-  return startPrivate("20.10");
+  return startPrivate(undefined);
 }

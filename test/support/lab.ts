@@ -239,8 +239,8 @@ async function until(ms: number, ok: () => Promise<boolean> | boolean): Promise<
 
 export async function startLab(count: number, options: LabOptions = {}): Promise<Lab> {
   const id = randomBytes(2).toString("hex");
-  // Every host runs the engine the test engine runs (PDN_ENGINE), the machine's own by default.
-  const version = requestedEngine() ?? "20.10";
+  // Every host runs the engine PDN_ENGINE names, else the machine's own dockerd.
+  const version = requestedEngine();
   const dir = path.join(LAB_ROOT, `pdn-lab-${id}`);
   // A /24 per lab in 10.239.0.0/16, from the id: labs of concurrent runs do not overlap.
   const net = `10.239.${parseInt(id, 16) % 256}`;
