@@ -2,8 +2,9 @@
  * Which Docker Engine version each declared setting needs. Pure. An older engine does not refuse
  * what it does not know: Engine 26 ignores a gateway mode option and creates a NAT network anyway,
  * and Engine 20.10 drops `EnableIPv4` and `GwPriority`. So `create` asks the engine's version
- * first and refuses, naming the field, before anything changes. Preview cannot ask an engine
- * (check and diff touch none), so these are caught by `up`, not by `preview`.
+ * first and refuses, naming the field, before anything changes. `check` asks no engine, so a new
+ * resource is refused by `up`, not by the preview; a replacement that deletes first is refused by
+ * its diff (preview and up), before the old object is deleted.
  */
 import { BRIDGE_OPTION_KEYS } from "./model";
 

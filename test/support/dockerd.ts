@@ -1,7 +1,8 @@
 /**
  * Which Docker Engine the tests run, and how its `dockerd` is started: the private test engine and
- * every lab host use the version `PDN_ENGINE` names (20.10, 26.1 or 28.5; default 20.10, the
- * machine's own Debian 12 docker.io). 26.1 and 28.5 run from a debootstrapped Debian root
+ * every lab host use the version `PDN_ENGINE` names (20.10, 26.1 or 28.5; unset, the machine's
+ * own dockerd, whatever its version). 20.10 is Debian 12's docker.io, checked to be that
+ * version; 26.1 and 28.5 run from a debootstrapped Debian root
  * (`scripts/provide-engine.sh`, built on first use and cached): dockerd and its userland come from
  * there, the kernel is the machine's.
  *
