@@ -3,16 +3,18 @@
  *
  * - {@link BridgeNetwork}: `docker network create --driver bridge`
  * - {@link NetworkAttachment}: `docker network connect` / `disconnect` of an existing container
+ * - {@link ServiceAttachment}: `docker service update --network-add` / `--network-rm` of an existing service
  * - {@link OverlayNetwork}: `docker network create --driver overlay` on a swarm manager
  * - {@link SwarmNode}: `docker swarm init` / `join` / `leave`, swarm and node updates
  * - {@link SwarmCluster}: a whole swarm from a list of engines, tokens wired as secrets
  * - {@link getNetwork} / {@link listNetworks} / {@link getSwarm}: `docker network inspect` / `ls`, `docker swarm inspect`
- * - {@link getTopology}: hosts, swarm nodes, networks and endpoints; `npx pulumi-docker-networking topology` draws it
+ * - {@link getTopology}: hosts, swarm nodes, networks, endpoints, services and tasks; `npx pulumi-docker-networking topology` draws it
  */
 export { BridgeNetwork, type BridgeNetworkArgs, type GatewayMode } from "./resources/bridgeNetwork";
 export { OverlayNetwork, type OverlayNetworkArgs, type OverlayVerifyArgs } from "./resources/overlayNetwork";
 export type { PairResult } from "./model/probe";
 export { NetworkAttachment, type NetworkAttachmentArgs } from "./resources/networkAttachment";
+export { ServiceAttachment, type ServiceAttachmentArgs } from "./resources/serviceAttachment";
 export {
   SwarmNode,
   type SwarmNodeArgs,
@@ -44,6 +46,9 @@ export {
   type TopologyHost,
   type TopologyNetwork,
   type TopologySwarmNode,
+  type TopologyService,
+  type TopologyServiceNetwork,
+  type TopologyTask,
 } from "./lookups";
 export type { Connection, IpamConfig, NetworkInfo, NetworkContainer } from "./model/model";
 export type { SwarmSpec, SwarmNodeInfo, NodeRole, NodeAvailability } from "./model/swarmModel";

@@ -4,7 +4,7 @@ import { Engine, type NetworkFilters } from "./engine/engine";
 import type { Connection, NetworkInfo } from "./model/model";
 import type { ConnectionArgs } from "./resources/network";
 import type { SwarmInfo, SwarmNodeInfo } from "./model/swarmModel";
-import { swarmNodesOf, topologyHost, type Topology } from "./model/topology";
+import { servicesOf, swarmNodesOf, topologyHost, type Topology } from "./model/topology";
 
 export type { NetworkInfo, NetworkContainer } from "./model/model";
 export type { NetworkFilters } from "./engine/engine";
@@ -14,7 +14,10 @@ export type {
   TopologyEndpoint,
   TopologyHost,
   TopologyNetwork,
+  TopologyService,
+  TopologyServiceNetwork,
   TopologySwarmNode,
+  TopologyTask,
 } from "./model/topology";
 
 /** Options of the `...Output` lookups. */
@@ -140,8 +143,8 @@ export interface GetTopologyArgs {
 }
 
 /**
- * What the engines report, host by host: swarm membership (and the node list from the first
- * manager among them), networks (driver, scope, subnets, attachable, encrypted) and containers
+ * What the engines report, host by host: swarm membership (and, from the first manager among
+ * them, the node list and the services with their tasks), networks (driver, scope, subnets, attachable, encrypted) and containers
  * with their endpoints (addresses, aliases). `npx pulumi-docker-networking topology` draws it.
  */
 export async function getTopology(args: GetTopologyArgs = {}): Promise<Topology> {
@@ -160,9 +163,17 @@ export async function getTopology(args: GetTopologyArgs = {}): Promise<Topology>
     }),
   );
   const manager = hosts.find((h) => h.local.isManager);
+  if (!manager) return { hosts: hosts.map((h) => h.host), swarmNodes: [], services: [] };
+  const [nodes, services, tasks] = await Promise.all([
+    manager.engine.listNodes(),
+    manager.engine.listServices(),
+    manager.engine.listTasks({ "desired-state": ["running"] }),
+  ]);
+  const networks = hosts.flatMap((h) => h.host.networks);
   return {
     hosts: hosts.map((h) => h.host),
-    swarmNodes: manager ? swarmNodesOf(await manager.engine.listNodes()) : [],
+    swarmNodes: swarmNodesOf(nodes),
+    services: servicesOf(services, tasks, nodes, networks),
   };
 }
 

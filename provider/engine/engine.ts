@@ -24,6 +24,7 @@ import {
   type NetworkInfo,
   type NetworkSpec,
 } from "../model/model";
+import { serviceFromApi, taskFromApi, type ServiceInfo, type TaskInfo } from "../model/serviceModel";
 import {
   localSwarmFromInfo,
   nodeFromApi,
@@ -382,6 +383,74 @@ export class Engine {
     );
   }
 
+  /** `docker service ls`. */
+  async listServices(): Promise<ServiceInfo[]> {
+    return ((await this.call("docker service ls", () => this.docker.listServices())) as any[]).map(serviceFromApi);
+  }
+
+  /** `docker service inspect` by name, ID or ID prefix: the model, and the spec an update sends back. */
+  inspectService(ref: string): Promise<{ info: ServiceInfo; spec: any } | undefined> {
+    return this.call(
+      `docker service inspect ${ref}`,
+      async () => {
+        const s: any = await this.docker.getService(ref).inspect();
+        return { info: serviceFromApi(s), spec: s.Spec };
+      },
+      { value: undefined },
+    );
+  }
+
+  /**
+   * `docker service update` with a whole spec at `version` (the engine refuses it when the
+   * service changed since: "update out of sequence"), or `docker service rollback` to the spec
+   * before the last update. The registry credentials the service has are kept.
+   */
+  updateService(id: string, version: number, spec: object, rollback = false): Promise<void> {
+    const query = { version, ...(rollback ? { rollback: "previous" } : {}) };
+    return this.call(`docker service ${rollback ? "rollback" : "update"} ${id.slice(0, 12)}`, () =>
+      this.docker.getService(id).update({ _query: query, _body: spec }),
+    );
+  }
+
+  /** `docker service ps`: tasks by `docker service ps --filter` filters (service, node, desired-state, label). */
+  async listTasks(filters: Record<string, string[]>): Promise<TaskInfo[]> {
+    return ((await this.call("docker service ps", () => this.docker.listTasks({ filters }))) as any[]).map(taskFromApi);
+  }
+
+  /** `docker service create`; resolves to the service's ID. */
+  async createService(spec: object): Promise<string> {
+    const created: any = await this.call("docker service create", () => this.docker.createService(spec as any));
+    return String(created.ID ?? created.id);
+  }
+
+  /** `docker service rm`; true when it was there. */
+  removeService(id: string): Promise<boolean> {
+    return this.call(
+      `docker service rm ${id.slice(0, 12)}`,
+      () =>
+        this.docker
+          .getService(id)
+          .remove()
+          .then(() => true),
+      { value: false },
+    );
+  }
+
+  /** Containers with a label (`docker ps --filter label=...`), running or not: their IDs and states. */
+  async containersLabelled(label: string): Promise<{ id: string; state: string }[]> {
+    const list: any[] = await this.call("docker ps", () =>
+      this.docker.listContainers({ all: true, filters: { label: [label] } }),
+    );
+    return list.map((c) => ({ id: String(c.Id), state: String(c.State) }));
+  }
+
+  /** The error for a probe image this engine does not have. */
+  missingProbeImage(image: string): Error {
+    return new Error(
+      `probe image "${image}" is not on ${this.host}, and the library never pulls: provide it there (docker pull ${image}, or docker load / docker import), or name another image with a shell and busybox's nc and ping`,
+    );
+  }
+
   /**
    * Starts a probe container (`docker run -d --network NETWORK IMAGE CMD`) labelled as the
    * library's probe. The image is never pulled: a missing one is an error saying how to provide it.
@@ -397,11 +466,7 @@ export class Engine {
         HostConfig: { NetworkMode: probe.network },
       }),
     ).catch((err: Error) => {
-      if (/no such image/i.test(err.message)) {
-        throw new Error(
-          `probe image "${probe.image}" is not on ${this.host}, and the library never pulls: provide it there (docker pull ${probe.image}, or docker load / docker import), or name another image with a shell and busybox's nc and ping`,
-        );
-      }
+      if (/no such image/i.test(err.message)) throw this.missingProbeImage(probe.image);
       throw err;
     });
     try {
@@ -413,17 +478,18 @@ export class Engine {
     return created.id;
   }
 
-  /** Whether the engine has an image of that name (`docker image inspect`); never pulls. */
-  hasImage(name: string): Promise<boolean> {
+  /** The ID of the engine's image of that name (`docker image inspect`), undefined when it has none; never pulls. */
+  imageId(name: string): Promise<string | undefined> {
     return this.call(
       `docker image inspect ${name}`,
-      () =>
-        this.docker
-          .getImage(name)
-          .inspect()
-          .then(() => true),
-      { value: false },
+      async () => String((await this.docker.getImage(name).inspect()).Id),
+      { value: undefined },
     );
+  }
+
+  /** Whether the engine has an image of that name; never pulls. */
+  async hasImage(name: string): Promise<boolean> {
+    return (await this.imageId(name)) !== undefined;
   }
 
   /** Runs `sh -c SCRIPT` in a probe (`docker exec`), bounded by `timeoutMs`; resolves to its output. */

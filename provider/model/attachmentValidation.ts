@@ -2,7 +2,7 @@
 import { cidrContains, parseCidr, parseIp, type Cidr } from "./cidr";
 import {
   addressProblem,
-  ALIAS_RE,
+  aliasProblems,
   booleanProblems,
   integerProblem,
   known,
@@ -13,32 +13,22 @@ import {
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs are validated here, then typed */
 
-/** Checks a NetworkAttachment's inputs; `subnets` are the network's, when known. */
-export function attachmentProblems(inputs: any): CheckFailure[] {
-  const failures: CheckFailure[] = [];
-  const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
-  for (const field of ["network", "container"]) {
+/** `network` and the other object the attachment plugs into it: each required, each a Docker name or ID. */
+export function referenceProblems(inputs: any, fields: readonly string[]): CheckFailure[] {
+  return fields.flatMap((field) => {
     const v = inputs[field];
     if (v === undefined || v === null || v === "") {
-      failures.push({ property: field, reason: `${field} is required: give the ${field}'s name or ID` });
-    } else if (known(v)) {
-      push(nameProblem(field, v));
+      return [{ property: field, reason: `${field} is required: give the ${field}'s name or ID` }];
     }
-  }
-  if (known(inputs.aliases)) {
-    if (!Array.isArray(inputs.aliases)) {
-      failures.push({ property: "aliases", reason: "aliases must be a list of DNS names" });
-    } else {
-      inputs.aliases.forEach((a: unknown, i: number) => {
-        if (known(a) && (typeof a !== "string" || !ALIAS_RE.test(a))) {
-          failures.push({
-            property: `aliases[${i}]`,
-            reason: `aliases[${i}] "${String(a)}" is not a valid DNS name: use labels of letters, digits and '-', joined by '.'`,
-          });
-        }
-      });
-    }
-  }
+    return known(v) ? [nameProblem(field, v)].filter((f): f is CheckFailure => f !== undefined) : [];
+  });
+}
+
+/** Checks a NetworkAttachment's inputs; `subnets` are the network's, when known. */
+export function attachmentProblems(inputs: any): CheckFailure[] {
+  const failures: CheckFailure[] = referenceProblems(inputs, ["network", "container"]);
+  const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
+  failures.push(...aliasProblems(inputs.aliases));
   push(addressProblem("ipv4Address", inputs.ipv4Address, 4));
   push(addressProblem("ipv6Address", inputs.ipv6Address, 6));
   if (known(inputs.linkLocalIps)) {
@@ -75,4 +65,15 @@ export function attachmentProblems(inputs: any): CheckFailure[] {
     }
   }
   return failures;
+}
+
+/** Checks a ServiceAttachment's inputs. */
+export function serviceAttachmentProblems(inputs: any): CheckFailure[] {
+  return [
+    ...referenceProblems(inputs, ["network", "service"]),
+    ...aliasProblems(inputs.aliases),
+    ...stringMapProblems("driverOptions", inputs.driverOptions),
+    ...[integerProblem("timeoutSeconds", inputs.timeoutSeconds, 1, 3600)].filter((f): f is CheckFailure => !!f),
+    ...booleanProblems(inputs, ["adopt"]),
+  ];
 }

@@ -236,6 +236,33 @@ export function diffAttachment(olds: any, news: any): DiffResult {
   );
 }
 
+const SERVICE_ATTACHMENT_REPLACE_RULES: Record<string, FieldRule> = {
+  network: reference("network", "networkId", "networkName"),
+  service: reference("service", "serviceId", "serviceName"),
+  connection: connectionHost,
+};
+
+/**
+ * Diff of a ServiceAttachment: another network or service is a new attachment; the endpoint's
+ * aliases and driver options update the service in place (its tasks are redeployed either way).
+ */
+export function diffServiceAttachment(olds: any, news: any): DiffResult {
+  return evaluate(
+    olds,
+    news,
+    SERVICE_ATTACHMENT_REPLACE_RULES,
+    {
+      aliases: plain("aliases", []),
+      driverOptions: plain("driverOptions", {}),
+      timeoutSeconds: plain("timeoutSeconds"),
+      adopt: plain("adopt", false),
+      connection: connectionSecrets,
+    },
+    // The same network cannot be on the same service twice: remove it first.
+    (replaces) => !replaces.includes("network") && !replaces.includes("service"),
+  );
+}
+
 /** Declared spec fields must match the observed spec; durations compare by value ("2160h" = "2160h0m0s"). */
 const swarmSpec: FieldRule = (o, n) => {
   if (n.spec === undefined) return false;

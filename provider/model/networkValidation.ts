@@ -234,7 +234,7 @@ export function overlayOptionProblems(inputs: any): CheckFailure[] {
   return failures;
 }
 
-/** An overlay's `verify`: two hosts or more, and an attachable network (the probes are standalone containers). */
+/** An overlay's `verify`: two hosts or more. */
 function verifyProblems(inputs: any): CheckFailure[] {
   const v = inputs.verify;
   if (!known(v) || v === undefined) return [];
@@ -242,12 +242,6 @@ function verifyProblems(inputs: any): CheckFailure[] {
   if (failures.length > 0) return failures;
   if (known(v.hosts) && (!Array.isArray(v.hosts) || v.hosts.length < 2)) {
     failures.push({ property: "verify", reason: "verify.hosts must list the connections of two hosts or more" });
-  }
-  if (!isUnknown(inputs.attachable) && inputs.attachable !== true) {
-    failures.push({
-      property: "verify",
-      reason: "verify needs attachable: true (its probes are standalone containers on the overlay)",
-    });
   }
   return failures;
 }

@@ -1,16 +1,56 @@
 /**
  * The topology the engines report (hosts, their swarm membership, networks, containers and their
- * endpoints) and its renderings as Graphviz DOT, Mermaid and an HTML page: pure, no engine I/O
+ * endpoints, the swarm's services and their tasks) and its renderings as Graphviz DOT, Mermaid and an HTML page: pure, no engine I/O
  * (lookups.ts gathers it; the CLI renders DOT to SVG with Graphviz compiled to WebAssembly).
  */
 import type { EndpointInfo, NetworkInfo } from "./model";
 import type { LocalSwarm, SwarmNodeInfo } from "./swarmModel";
+import type { ServiceInfo, TaskInfo } from "./serviceModel";
 
 /** What {@link getTopology} returns: every host asked, and the swarm's nodes as a manager lists them. */
 export interface Topology {
   readonly hosts: TopologyHost[];
   /** Empty when no host asked is a swarm manager. */
   readonly swarmNodes: TopologySwarmNode[];
+  /** The swarm's services and their running tasks, as a manager lists them; empty when no host asked is a manager. */
+  readonly services: TopologyService[];
+}
+
+/** A swarm service (`docker service inspect`) and where its tasks run (`docker service ps`). */
+export interface TopologyService {
+  readonly id: string;
+  readonly name: string;
+  /** `replicated` or `global`. */
+  readonly mode: string;
+  readonly replicas?: number;
+  /** `vip` or `dnsrr`. */
+  readonly endpointMode: string;
+  readonly networks: TopologyServiceNetwork[];
+  readonly tasks: TopologyTask[];
+}
+
+export interface TopologyServiceNetwork {
+  readonly networkId: string;
+  /** The network's name, where a host asked knows it; else its ID. */
+  readonly network: string;
+  /** The service's virtual IP there (CIDR form), "" in `dnsrr` mode. */
+  readonly virtualIp: string;
+  readonly aliases: string[];
+}
+
+export interface TopologyTask {
+  readonly id: string;
+  /** The replica's number; 0 for a global service's task. */
+  readonly slot: number;
+  readonly nodeId: string;
+  /** The node's hostname, where the manager lists it. */
+  readonly hostname: string;
+  /** `running`, `preparing`, `pending`, ... */
+  readonly state: string;
+  /** Its container, once it has one (on `hostname`). */
+  readonly containerId: string;
+  /** Its overlay addresses (CIDR form). */
+  readonly addresses: { readonly networkId: string; readonly network: string; readonly address: string }[];
 }
 
 /** One engine, as it reports itself. */
@@ -116,6 +156,47 @@ export function swarmNodesOf(nodes: SwarmNodeInfo[]): TopologySwarmNode[] {
   }));
 }
 
+/**
+ * The services and the tasks that should be running (`desired-state=running`, whatever their
+ * state now), with network names from the networks the hosts reported and hostnames from the
+ * node list.
+ */
+export function servicesOf(
+  services: ServiceInfo[],
+  tasks: TaskInfo[],
+  nodes: SwarmNodeInfo[],
+  networks: { id: string; name: string }[],
+): TopologyService[] {
+  const networkName = (id: string): string => networks.find((n) => n.id === id)?.name ?? id;
+  return services.map((s) => ({
+    id: s.id,
+    name: s.name,
+    mode: s.mode,
+    ...(s.replicas !== undefined ? { replicas: s.replicas } : {}),
+    endpointMode: s.endpointMode,
+    networks: s.networks.map((n) => ({
+      networkId: n.networkId,
+      network: networkName(n.networkId),
+      virtualIp: s.virtualIps[n.networkId] ?? "",
+      aliases: n.aliases,
+    })),
+    tasks: tasks
+      .filter((t) => t.serviceId === s.id && t.desiredState === "running")
+      .sort((a, b) => a.slot - b.slot || a.nodeId.localeCompare(b.nodeId))
+      .map((t) => ({
+        id: t.id,
+        slot: t.slot,
+        nodeId: t.nodeId,
+        hostname: nodes.find((n) => n.id === t.nodeId)?.hostname ?? t.nodeId,
+        state: t.state,
+        containerId: t.containerId,
+        addresses: Object.entries(t.addresses).flatMap(([networkId, addrs]) =>
+          addrs.map((address) => ({ networkId, network: networkName(networkId), address })),
+        ),
+      })),
+  }));
+}
+
 /** DOT's quoted string. */
 const q = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n")}"`;
 /** A DOT/Mermaid identifier made of [A-Za-z0-9_]. */
@@ -141,6 +222,64 @@ function spanning(t: Topology): TopologyNetwork[] {
 /** A host's own networks, drawn inside its box. */
 const localNetworks = (h: TopologyHost): TopologyNetwork[] =>
   h.networks.filter((n) => n.scope !== "swarm" && !NOT_DRAWN.has(n.driver));
+
+const serviceLabel = (s: TopologyService): string =>
+  [
+    s.name,
+    `service, ${s.mode === "replicated" ? `${s.replicas ?? "?"} replica(s)` : s.mode}`,
+    s.endpointMode === "dnsrr" ? "dnsrr" : "",
+  ]
+    .filter(Boolean)
+    .join("\n");
+
+const taskLabel = (s: TopologyService, t: TopologyTask): string =>
+  `${s.name}.${t.slot || t.hostname}${t.state === "running" ? "" : ` (${t.state})`}`;
+
+/**
+ * The services' part of the picture (node IDs of both renderings): a node per service outside
+ * the hosts, an edge to each of its networks (labelled with its virtual IP), and an edge to each
+ * task: to the task's container where its host was asked (drawn there already), else to a node of
+ * its own labelled with its host, joined to its networks by its addresses.
+ */
+function serviceParts(t: Topology): {
+  nodes: { id: string; label: string; kind: "service" | "task" }[];
+  edges: { from: string; to: string; label: string; dashed: boolean }[];
+} {
+  const nodes: { id: string; label: string; kind: "service" | "task" }[] = [];
+  const out: { from: string; to: string; label: string; dashed: boolean }[] = [];
+  const drawn = new Set(spanning(t).map((n) => n.id));
+  for (const s of t.services) {
+    const sid = ident("svc", s.id);
+    nodes.push({ id: sid, label: serviceLabel(s), kind: "service" });
+    for (const n of s.networks.filter((x) => drawn.has(x.networkId))) {
+      out.push({
+        from: sid,
+        to: ident("net", n.networkId),
+        label: n.virtualIp ? `VIP ${n.virtualIp}` : "",
+        dashed: false,
+      });
+    }
+    for (const task of s.tasks) {
+      const i = t.hosts.findIndex((h) => h.containers.some((c) => c.id === task.containerId));
+      if (i >= 0) {
+        out.push({
+          from: sid,
+          to: ident("ctr", String(i), task.containerId),
+          label: `task ${task.slot || ""}`.trim(),
+          dashed: true,
+        });
+        continue;
+      }
+      const tid = ident("task", task.id);
+      nodes.push({ id: tid, label: `${taskLabel(s, task)}\non ${task.hostname}`, kind: "task" });
+      out.push({ from: sid, to: tid, label: "", dashed: true });
+      for (const a of task.addresses.filter((x) => drawn.has(x.networkId))) {
+        out.push({ from: tid, to: ident("net", a.networkId), label: a.address.split("/")[0], dashed: false });
+      }
+    }
+  }
+  return { nodes, edges: out };
+}
 
 /** Host `i`'s container-to-network edges (node IDs of both renderings), labelled with the addresses. */
 function edges(h: TopologyHost, i: number): { from: string; to: string; label: string }[] {
@@ -191,6 +330,17 @@ export function topologyToDot(t: Topology): string {
     lines.push("  }");
     for (const e of edges(h, i)) lines.push(`  ${e.from} -- ${e.to} [label=${q(e.label)}];`);
   });
+  const services = serviceParts(t);
+  for (const n of services.nodes) {
+    lines.push(
+      n.kind === "service"
+        ? `  ${n.id} [shape=hexagon, style=filled, fillcolor="#d9f2d9", label=${q(n.label)}];`
+        : `  ${n.id} [shape=ellipse, style=dashed, label=${q(n.label)}];`,
+    );
+  }
+  for (const e of services.edges) {
+    lines.push(`  ${e.from} -- ${e.to} [label=${q(e.label)}${e.dashed ? ", style=dashed" : ""}];`);
+  }
   lines.push("}");
   return lines.join("\n") + "\n";
 }
@@ -209,6 +359,13 @@ export function topologyToMermaid(t: Topology): string {
     lines.push("  end");
     for (const e of edges(h, i)) lines.push(`  ${e.from} ---|${m(e.label)}| ${e.to}`);
   });
+  const services = serviceParts(t);
+  for (const n of services.nodes)
+    lines.push(n.kind === "service" ? `  ${n.id}{{${m(n.label)}}}` : `  ${n.id}([${m(n.label)}])`);
+  for (const e of services.edges) {
+    const link = e.dashed ? "-.-" : "---";
+    lines.push(e.label ? `  ${e.from} ${link}|${m(e.label)}| ${e.to}` : `  ${e.from} ${link} ${e.to}`);
+  }
   return lines.join("\n") + "\n";
 }
 
@@ -231,6 +388,14 @@ export function topologyToHtml(t: Topology, svg: string): string {
     (n) =>
       `<tr><td>${html(n.hostname)}</td><td>${html(n.role)}</td><td>${html(n.state)}</td><td>${html(n.availability)}</td><td>${html(n.address)}</td></tr>`,
   );
+  const tasks = t.services.flatMap((s) =>
+    s.tasks.map(
+      (task) =>
+        `<tr><td>${html(s.name)}</td><td>${html(s.networks.map((n) => `${n.network}${n.virtualIp ? ` (VIP ${n.virtualIp})` : ""}`).join(", "))}</td><td>${html(
+          taskLabel(s, task),
+        )}</td><td>${html(task.hostname)}</td><td>${html(task.addresses.map((a) => `${a.network} ${a.address}`).join(", "))}</td></tr>`,
+    ),
+  );
   return `<!doctype html>
 <html><head><meta charset="utf-8"><title>Docker network topology</title>
 <style>body{font-family:Helvetica,Arial,sans-serif;margin:16px}table{border-collapse:collapse;margin:8px 0 20px}td,th{border:1px solid #bbb;padding:3px 8px;font-size:13px;text-align:left}</style>
@@ -239,6 +404,8 @@ export function topologyToHtml(t: Topology, svg: string): string {
 ${svg.replace(/^<\?xml[^>]*>\s*(<!DOCTYPE[^>]*>\s*)?/, "")}
 <h2>Swarm nodes</h2>
 <table><tr><th>hostname</th><th>role</th><th>state</th><th>availability</th><th>address</th></tr>${nodes.join("") || '<tr><td colspan="5">no swarm manager among the hosts asked</td></tr>'}</table>
+<h2>Services</h2>
+<table><tr><th>service</th><th>networks</th><th>task</th><th>host</th><th>addresses</th></tr>${tasks.join("") || '<tr><td colspan="5">no service (or no swarm manager among the hosts asked)</td></tr>'}</table>
 <h2>Endpoints</h2>
 <table><tr><th>host</th><th>container</th><th>network</th><th>addresses</th><th>aliases</th></tr>${rows.join("")}</table>
 </body></html>

@@ -49,6 +49,22 @@ export function nameProblem(field: string, name: unknown): CheckFailure | undefi
   return undefined;
 }
 
+/** A list of DNS names (`--alias`). */
+export function aliasProblems(v: unknown, field = "aliases"): CheckFailure[] {
+  if (!known(v)) return [];
+  if (!Array.isArray(v)) return [{ property: field, reason: `${field} must be a list of DNS names` }];
+  return v.flatMap((a: unknown, i: number) =>
+    known(a) && (typeof a !== "string" || !ALIAS_RE.test(a))
+      ? [
+          {
+            property: `${field}[${i}]`,
+            reason: `${field}[${i}] "${String(a)}" is not a valid DNS name: use labels of letters, digits and '-', joined by '.'`,
+          },
+        ]
+      : [],
+  );
+}
+
 export function stringMapProblems(field: string, map: unknown): CheckFailure[] {
   if (!known(map)) return [];
   if (typeof map !== "object" || Array.isArray(map)) {

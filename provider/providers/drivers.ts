@@ -57,8 +57,9 @@ export const overlayDriver: NetworkDriver = {
     const network = {
       name: inputs.name as string,
       encrypted: inputs.options?.[OVERLAY_OPTION_KEYS.encrypted] !== undefined,
+      attachable: inputs.attachable === true,
     };
-    const matrix = await verifyOverlay(network, inputs.verify.hosts, inputs.verify);
+    const matrix = await verifyOverlay(network, inputs.connection, inputs.verify.hosts, inputs.verify);
     const failure = matrixFailure(network.name, matrix);
     if (failure) throw new Error(`OverlayNetwork ${failure}. Nothing was left: the network and its probes are removed`);
     return { verification: matrix };

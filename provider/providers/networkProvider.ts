@@ -13,7 +13,8 @@
  * | read      | GET /networks/{id}; gone → dropped from state                        |
  * | update    | none: only connection secrets and delete behaviour change            |
  * | delete    | DELETE /networks/{id}; in use: GET /networks/{id}, [POST .../disconnect], |
- * |           | DELETE again; swarm-scoped: GET until its local copy is gone          |
+ * |           | DELETE again; swarm-scoped: GET until its local copy is gone;          |
+ * |           | used by a service: GET /services, to name them (never changed)        |
  */
 import type * as pulumi from "@pulumi/pulumi";
 import { diffNetwork } from "../model/diff";
@@ -167,6 +168,23 @@ async function localCopyGone(engine: Engine, id: string): Promise<void> {
 const inUse = (err: unknown): boolean => /active endpoints/i.test(String((err as Error)?.message));
 
 /**
+ * The error for a swarm-scoped network a service still uses (the managers refuse to remove it):
+ * which services, and how to take the network off them. Containers can be disconnected; a
+ * service is the user's (or another stack's) to change.
+ */
+async function usedByServices(engine: Engine, id: string, kind: string, err: unknown): Promise<Error> {
+  const [info, services] = await Promise.all([engine.inspectNetwork(id), engine.listServices()]);
+  const users = services.filter((s) => s.networks.some((n) => n.networkId === id));
+  if (users.length === 0) return err as Error;
+  const name = info?.name ?? id;
+  return new Error(
+    `${kind} "${name}" on ${engine.host} is still used by ${users.length} service(s): ${users.map((s) => s.name).join(", ")}. Nothing was changed. ` +
+      `Take the network off them first (remove it from the service's declaration or its ServiceAttachment, or docker service update --network-rm ${name} <service>), or remove the services; ` +
+      "disconnectOnDelete disconnects containers only, it never changes or removes a service",
+  );
+}
+
+/**
  * `docker network rm`: at once when nothing is on it; else inspected to say by whom, or to
  * disconnect them (`disconnect`); a swarm-scoped network until its local copy is gone too.
  */
@@ -180,6 +198,7 @@ async function removeNetwork(
   try {
     await engine.removeNetwork(id);
   } catch (err) {
+    if (/in use by service/i.test(String((err as Error)?.message))) throw await usedByServices(engine, id, kind, err);
     if (!inUse(err)) throw err;
     const info = await engine.inspectNetwork(id);
     // The swarm's load-balancer endpoint (lb-<network>) is the engine's own and goes with the network.

@@ -32,11 +32,13 @@ export interface OverlayNetworkArgs extends NetworkArgs {
    */
   readonly vxlanIds?: pulumi.Input<pulumi.Input<number>[]>;
   /**
-   * Prove on create that the overlay carries traffic between every pair of these hosts: a probe
-   * container on it per host (like `docker run -d --network NET IMAGE sleep`), pinging each other
-   * by name and by address, then removed. A failed pair fails the create, naming the pair and the
-   * likely blocked port, and the network is removed; the matrix is the `verification` output.
-   * Needs `attachable: true`. @default none: not verified
+   * Prove on create that the overlay carries traffic between every pair of these hosts: a probe on
+   * it per host, pinging each other by name and by address, then removed. On an attachable overlay
+   * the probes are standalone containers (like `docker run -d --network NET IMAGE sleep`); on any
+   * other, the tasks of a short-lived global-mode service (`docker service create --mode global
+   * --network NET IMAGE sleep`), one per node. A failed pair fails the create, naming the pair and
+   * the likely blocked port, and the network is removed; the matrix is the `verification` output.
+   * @default none: not verified
    */
   readonly verify?: pulumi.Input<OverlayVerifyArgs>;
 }

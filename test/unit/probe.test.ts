@@ -84,9 +84,8 @@ describe("probe rules", () => {
     assert.deepEqual(reasons(overlayOptionProblems({ verify: { hosts: [{}] }, attachable: true })), [
       "verify.hosts must list the connections of two hosts or more",
     ]);
-    assert.deepEqual(reasons(overlayOptionProblems({ verify: { hosts: [{}, {}] } })), [
-      "verify needs attachable: true (its probes are standalone containers on the overlay)",
-    ]);
+    // A non-attachable overlay is proven with a probe service's tasks.
+    assert.deepEqual(reasons(overlayOptionProblems({ verify: { hosts: [{}, {}] } })), []);
     assert.deepEqual(reasons(overlayOptionProblems({ verify: false })), [
       "verify must be { hosts, image?, timeoutSeconds? }",
     ]);

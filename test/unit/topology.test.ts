@@ -49,6 +49,30 @@ const topology: Topology = {
     host(1, [{ id: "c1", name: "db", endpoints: [endpoint("mesh", "ov1", "10.0.1.3")] }]),
   ],
   swarmNodes: [],
+  services: [
+    {
+      id: "s1",
+      name: "api",
+      mode: "replicated",
+      replicas: 2,
+      endpointMode: "vip",
+      networks: [{ networkId: "ov1", network: "mesh", virtualIp: "10.0.1.9/24", aliases: [] }],
+      tasks: [
+        // On host-0, asked: its container is drawn there.
+        { id: "t1", slot: 1, nodeId: "n0", hostname: "host-0", state: "running", containerId: "c0", addresses: [] },
+        // On a host not asked: a node of its own, joined to the overlay by its address.
+        {
+          id: "t2",
+          slot: 2,
+          nodeId: "n7",
+          hostname: "host-7",
+          state: "running",
+          containerId: "c7",
+          addresses: [{ networkId: "ov1", network: "mesh", address: "10.0.1.7/24" }],
+        },
+      ],
+    },
+  ],
 };
 
 describe("topology rendering", () => {
@@ -67,12 +91,23 @@ describe("topology rendering", () => {
     assert.match(dot, /label="host-0\\n10\.9\.0\.1\\nswarm manager"/);
   });
 
+  it("DOT: a service outside the hosts, joined to its overlay by its VIP and to each task", () => {
+    const dot = topologyToDot(topology);
+    assert.match(dot, /svc_s1 \[shape=hexagon, [^\]]*label="api\\nservice, 2 replica\(s\)"\]/);
+    assert.match(dot, /svc_s1 -- net_ov1 \[label="VIP 10\.0\.1\.9\/24"\]/);
+    assert.match(dot, /svc_s1 -- ctr_0_c0 \[label="task 1", style=dashed\]/, "the task's container on an asked host");
+    assert.match(dot, /task_t2 \[[^\]]*label="api\.2\\non host-7"\]/, "a task on a host not asked");
+    assert.match(dot, /task_t2 -- net_ov1 \[label="10\.0\.1\.7"\]/);
+  });
+
   it("Mermaid: the same picture", () => {
     const m = topologyToMermaid(topology);
     assert.match(m, /^flowchart LR\n/);
     assert.match(m, /subgraph host_1\["host-1 \(worker\)"\]/);
     assert.match(m, /ctr_1_c1 ---\|"10\.0\.1\.3"\| net_ov1/);
     assert.match(m, /odd #quot;name#quot;/);
+    assert.match(m, /svc_s1\{\{"api<br\/>service, 2 replica\(s\)"\}\}/);
+    assert.match(m, /svc_s1 ---\|"VIP 10\.0\.1\.9\/24"\| net_ov1/);
   });
 
   it("SVG and HTML through Graphviz (WebAssembly): every name is a text of the picture", async () => {
@@ -82,10 +117,16 @@ describe("topology rendering", () => {
     const texts = [...svg.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) =>
       m[1].replace(/&#(\d+);/g, (_, n: string) => String.fromCharCode(Number(n))),
     );
-    for (const s of ["host-0", "host-1", "web", "db", "mesh", "10.0.1.3"]) assert.ok(texts.includes(s), s);
+    for (const s of ["host-0", "host-1", "web", "db", "mesh", "10.0.1.3", "api", "VIP 10.0.1.9/24"]) {
+      assert.ok(texts.includes(s), s);
+    }
     const html = await render(topology, "x.html");
     assert.match(html, /^<!doctype html>/);
     assert.ok(html.includes("<svg"));
+    assert.match(
+      html,
+      /<tr><td>api<\/td><td>mesh \(VIP 10\.0\.1\.9\/24\)<\/td><td>api\.2<\/td><td>host-7<\/td><td>mesh 10\.0\.1\.7\/24<\/td><\/tr>/,
+    );
   });
 
   it("the command's arguments", () => {

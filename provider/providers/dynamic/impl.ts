@@ -5,6 +5,7 @@
 import { attachmentProvider } from "../attachmentProvider";
 import { bridgeDriver, overlayDriver } from "../drivers";
 import { networkProvider } from "../networkProvider";
+import { serviceAttachmentProvider } from "../serviceAttachmentProvider";
 import { swarmNodeProvider } from "../swarmNodeProvider";
 import { exitWithEngine } from "./lifetime";
 
@@ -14,6 +15,7 @@ export const providers = {
   BridgeNetwork: networkProvider(bridgeDriver),
   OverlayNetwork: networkProvider(overlayDriver),
   NetworkAttachment: attachmentProvider,
+  ServiceAttachment: serviceAttachmentProvider,
   SwarmNode: swarmNodeProvider,
 };
 
