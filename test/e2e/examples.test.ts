@@ -6,7 +6,8 @@
  *
  * examples/with-pulumi-docker is not deployed here: the @pulumi/docker provider plugin cannot be
  * built from the registries these machines reach; it is typechecked and run under mocks
- * (test/unit/examples.test.ts).
+ * (test/unit/examples.test.ts), as is examples/swarm-services' `app` service, which is
+ * configured off here (`app: false`) while the rest of that program is deployed.
  */
 import * as assert from "node:assert/strict";
 import type Docker from "dockerode";
@@ -14,6 +15,7 @@ import { MANAGED_LABEL } from "../../provider/model/model";
 import { ensureTestImage, exec, removeContainers, RUN_ID, startContainer } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
 import { labLeftovers, startLab, type Lab } from "../support/lab";
+import { answersOf, createTestService, runningTasks } from "../support/swarm";
 import { cliProject, requireCli, type CliProject } from "./project";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- stack outputs are JSON */
@@ -180,6 +182,111 @@ describe("the shipped examples with the pulumi command", function () {
       assert.deepEqual(changes(destroy.stdout), { deleted: 8 }, destroy.stdout);
       for (const x of lab!.hosts) assert.equal((await x.docker.info()).Swarm.LocalNodeState, "inactive", x.hostname);
       for (const c of containers) assert.equal((await c.inspect()).State.Running, true);
+    });
+  });
+
+  describe("examples/swarm-services on three lab hosts", () => {
+    let lab: Lab | undefined;
+    let project: CliProject | undefined;
+    /** The engine of the lab host a swarm node is. */
+    const hostOfNode = async (node: string): Promise<Docker> => {
+      const h = lab!.hosts;
+      const infos = await Promise.all(h.map((x) => x.docker.info()));
+      return h[infos.findIndex((i) => i.Swarm.NodeID === node)].docker;
+    };
+
+    before(async function () {
+      requireCli(this);
+      lab = await startLab(3);
+      const h = lab.hosts;
+      await Promise.all(h.map((x) => ensureTestImage(x.docker)));
+      project = cliProject({ example: "swarm-services" }, `svc${RUN_ID}`);
+      h.forEach((x, i) => {
+        project!.pulumi(["config", "set", "--path", `hosts[${i}].host`, x.host]);
+        project!.pulumi(["config", "set", "--path", `hosts[${i}].advertiseAddr`, x.address]);
+      });
+      // @pulumi/docker's plugin cannot be had here: its service is checked under mocks.
+      project.pulumi(["config", "set", "app", "false"]);
+    });
+
+    after(async () => {
+      try {
+        project?.pulumi(["destroy", "--yes"], { allowFailure: true });
+        project?.remove();
+      } finally {
+        if (lab) {
+          await lab.stop();
+          assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
+        }
+      }
+    });
+
+    it("up builds the swarm and an overlay only services use, proven between every pair of hosts by a probe service", async () => {
+      const p = project!;
+      const h = lab!.hosts;
+      const preview = p.pulumi(["preview"]);
+      // The stack, the component, 3 nodes, the overlay.
+      assert.deepEqual(changes(preview.stdout), { "to create": 6 }, preview.stdout);
+      const up = p.pulumi(["up", "--yes"]);
+      assert.deepEqual(changes(up.stdout), { created: 6 }, up.stdout);
+      const out = outputs(p);
+      const net = await h[0].docker.getNetwork(out.backendName).inspect();
+      assert.deepEqual([net.Driver, net.Scope, net.Attachable], ["overlay", "swarm", false]);
+      assert.deepEqual(
+        out.backendVerification.map((r: any) => `${r.from}>${r.to} ${r.byName} ${r.byAddress}`).sort(),
+        h.flatMap((a) => h.filter((b) => b !== a).map((b) => `${a.hostname}>${b.hostname} true true`)).sort(),
+      );
+      assert.deepEqual(await h[0].docker.listServices(), [], "the probe service is gone");
+      assertConverged(p);
+    });
+
+    it("a service another tool made is attached with its alias; its tasks answer there across hosts; a new alias updates it in place", async () => {
+      const p = project!;
+      const h = lab!.hosts;
+      // As `docker stack deploy` would have made it: on a network of its own, not the stack's.
+      const own: any = await h[0].docker.createNetwork({ Name: `shop_default-${RUN_ID}`, Driver: "overlay" });
+      const shop = await createTestService(
+        h[0].docker,
+        "shop_web",
+        [{ Target: own.id }],
+        { endpointMode: "dnsrr" },
+        () => undefined,
+      );
+      p.pulumi(["config", "set", "--path", "attach[0].service", shop.name]);
+      p.pulumi(["config", "set", "--path", "attach[0].alias", "web"]);
+      const up = p.pulumi(["up", "--yes"]);
+      assert.deepEqual(changes(up.stdout), { created: 1, unchanged: 6 }, up.stdout);
+      assert.deepEqual(outputs(p).attached, [{ service: shop.name, aliases: ["web"], virtualIp: "" }]);
+      const tasks = await runningTasks(h[0].docker, shop.id, 3);
+      const hostnames = tasks.map((t) => t.container.slice(0, 12)).sort();
+      // From a task, each task's address on the overlay answers to the alias, whichever host it is on.
+      const [first] = tasks;
+      assert.deepEqual((await answersOf(await hostOfNode(first.node), first.container, "web")).sort(), hostnames);
+      assertConverged(p);
+
+      p.pulumi(["config", "set", "--path", "attach[0].alias", "shop"]);
+      const preview = p.pulumi(["preview"]);
+      assert.deepEqual(changes(preview.stdout), { "to update": 1, unchanged: 6 }, preview.stdout);
+      const update = p.pulumi(["up", "--yes"]);
+      assert.deepEqual(changes(update.stdout), { updated: 1, unchanged: 6 }, update.stdout);
+      const svc: any = await h[0].docker.getService(shop.id).inspect();
+      assert.deepEqual(
+        svc.Spec.TaskTemplate.Networks.map((n: any) => n.Aliases ?? []),
+        [[], ["shop"]],
+      );
+      const now = await runningTasks(h[0].docker, shop.id, 3);
+      assert.deepEqual(
+        (await answersOf(await hostOfNode(now[0].node), now[0].container, "shop")).sort(),
+        now.map((t) => t.container.slice(0, 12)).sort(),
+      );
+      assertConverged(p);
+    });
+
+    it("destroy takes the network off the other tool's service first, then the overlay down and every host out of the swarm", async () => {
+      const h = lab!.hosts;
+      const destroy = project!.pulumi(["destroy", "--yes"]);
+      assert.deepEqual(changes(destroy.stdout), { deleted: 7 }, destroy.stdout);
+      for (const x of h) assert.equal((await x.docker.info()).Swarm.LocalNodeState, "inactive", x.hostname);
     });
   });
 });

@@ -17,15 +17,21 @@ import { PROBE_LABEL } from "../../provider/model/probe";
 import { ensureTestImage, exec, RUN_ID, startContainer, TEST_IMAGE, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
 import { checked, create, destroy, type Created } from "../support/lifecycle";
-import { assertNoProbes, conn, joinOf, waitForNodes } from "../support/swarm";
+import {
+  answersOf,
+  assertNoProbes,
+  conn,
+  createTestService,
+  joinOf,
+  runningTasks,
+  waitForNodes,
+  type TestServiceOptions,
+} from "../support/swarm";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- provider property bags and the Engine API's JSON */
 
 const overlay = networkProvider(overlayDriver);
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
-
-/** A task's container answers on 8080/tcp with its hostname (its container's short ID). */
-const ECHO = ["nc", "-ll", "-p", "8080", "-e", "hostname"];
 
 describe("swarm services on the library's overlays (three-host lab)", function () {
   this.timeout(240_000);
@@ -72,48 +78,17 @@ describe("swarm services on the library's overlays (three-host lab)", function (
     }
   });
 
-  /**
-   * A service made as `docker service create` / `@pulumi/docker`'s `Service` make one: replicated
-   * with at most one task per node (so 3 replicas are one per host), or placed by `constraints`.
-   */
+  /** A test service (see createTestService), removed by the test or after all. */
   async function startService(
     name: string,
     networks: { Target: string; Aliases?: string[] }[],
-    opts: { replicas?: number; endpointMode?: "vip" | "dnsrr"; constraints?: string[] } = {},
+    opts: TestServiceOptions = {},
   ): Promise<{ id: string; name: string }> {
-    const full = `${name}-${RUN_ID}`;
-    const created: any = await h[0].docker.createService({
-      Name: full,
-      Labels: { [TEST_LABEL]: RUN_ID },
-      TaskTemplate: {
-        ContainerSpec: { Image: TEST_IMAGE, Command: ECHO, StopGracePeriod: 1_000_000_000 },
-        Networks: networks,
-        Placement: { MaxReplicas: 1, Constraints: opts.constraints ?? [] },
-        RestartPolicy: { Condition: "any", Delay: 1_000_000_000 },
-      },
-      Mode: { Replicated: { Replicas: opts.replicas ?? 3 } },
-      UpdateConfig: { Parallelism: 0, Monitor: 1_000_000_000, FailureAction: "pause" },
-      EndpointSpec: { Mode: opts.endpointMode ?? "vip" },
-    } as any);
-    services.push(created.id);
-    await running(created.id, opts.replicas ?? 3);
-    return { id: created.id, name: full };
+    const service = await createTestService(h[0].docker, name, networks, opts, (id) => services.push(id));
+    return service;
   }
 
-  /** The service's running tasks (bounded wait until `count` run): their node and container. */
-  async function running(serviceId: string, count: number): Promise<{ node: string; container: string }[]> {
-    for (let i = 0; i < 120; i++) {
-      const tasks: any[] = await h[0].docker.listTasks({
-        filters: { service: [serviceId], "desired-state": ["running"] },
-      });
-      const up = tasks.filter((t) => t.Status?.State === "running");
-      if (up.length === count && tasks.length === count) {
-        return up.map((t) => ({ node: t.NodeID, container: t.Status.ContainerStatus.ContainerID }));
-      }
-      await sleep(500);
-    }
-    assert.fail(`service ${serviceId}: ${count} tasks did not come up`);
-  }
+  const running = (serviceId: string, count: number) => runningTasks(h[0].docker, serviceId, count);
 
   /** Host of a node ID. */
   const hostOf = async (nodeId: string): Promise<LabHost> => {
@@ -121,33 +96,13 @@ describe("swarm services on the library's overlays (three-host lab)", function (
     return h.find((x) => x.hostname === node.Description.Hostname)!;
   };
 
-  /** Runs sh -c in a container on a host. */
-  const sh = (host: LabHost, container: string, script: string) => exec(host.docker, container, ["sh", "-c", script]);
-
   /** Whether the kernel has IPVS, which the swarm's virtual IPs need (seen from inside a task). */
   const ipvs = async (host: LabHost, container: string): Promise<boolean> =>
-    (await sh(host, container, "test -e /proc/net/ip_vs")).code === 0;
-
-  /**
-   * From `container`: each address `name` resolves to answers on 8080 with a task's hostname;
-   * resolves to those hostnames.
-   */
-  async function answersOf(host: LabHost, container: string, name: string): Promise<string[]> {
-    const r = await sh(
-      host,
-      container,
-      `for a in $(nslookup ${name} | sed -n '/^Name:/,$ s/^Address[^:]*: *//p'); do echo "$a $(nc -w 3 $a 8080 </dev/null)"; done`,
-    );
-    return r.output
-      .trim()
-      .split("\n")
-      .filter((l) => /^\S+ \S+$/.test(l.trim()))
-      .map((l) => l.trim().split(" ")[1]);
-  }
+    (await exec(host.docker, container, ["sh", "-c", "test -e /proc/net/ip_vs"])).code === 0;
 
   /** The service's virtual IP answers (IPVS), or, where the kernel lacks IPVS, does not: said, never faked. */
   async function assertVip(host: LabHost, container: string, service: string, hostnames: string[]): Promise<void> {
-    const r = await sh(host, container, `nc -w 3 ${service} 8080 </dev/null`);
+    const r = await exec(host.docker, container, ["sh", "-c", `nc -w 3 ${service} 8080 </dev/null`]);
     if (await ipvs(host, container)) {
       assert.ok(hostnames.includes(r.output.trim()), `the VIP of ${service} answered "${r.output.trim()}"`);
     } else {
@@ -174,9 +129,9 @@ describe("swarm services on the library's overlays (three-host lab)", function (
       const rrHostnames = (await running(rr.id, 3)).map((t) => t.container.slice(0, 12)).sort();
       for (const [i, t] of tasks.entries()) {
         // Every task's address, each on its own host, answers from every task.
-        assert.deepEqual((await answersOf(hosts[i], t.container, `tasks.${vip.name}`)).sort(), hostnames);
+        assert.deepEqual((await answersOf(hosts[i].docker, t.container, `tasks.${vip.name}`)).sort(), hostnames);
         // The name of a dnsrr service resolves to every task, and each answers.
-        assert.deepEqual((await answersOf(hosts[i], t.container, rr.name)).sort(), rrHostnames);
+        assert.deepEqual((await answersOf(hosts[i].docker, t.container, rr.name)).sort(), rrHostnames);
       }
       await assertVip(hosts[0], tasks[0].container, vip.name, hostnames);
     } finally {
@@ -201,9 +156,9 @@ describe("swarm services on the library's overlays (three-host lab)", function (
       containers.push(c);
       att = await create(attachmentProvider, { network: net.id, container: c.id, connection: conn(h[2]) });
       const want = (await running(rr.id, 2)).map((t) => t.container.slice(0, 12)).sort();
-      assert.deepEqual((await answersOf(h[2], c.id, rr.name)).sort(), want);
+      assert.deepEqual((await answersOf(h[2].docker, c.id, rr.name)).sort(), want);
       const vipTasks = (await running(vip.id, 2)).map((t) => t.container.slice(0, 12)).sort();
-      assert.deepEqual((await answersOf(h[2], c.id, `tasks.${vip.name}`)).sort(), vipTasks);
+      assert.deepEqual((await answersOf(h[2].docker, c.id, `tasks.${vip.name}`)).sort(), vipTasks);
       await assertVip(h[2], c.id, vip.name, vipTasks);
     } finally {
       await destroy(attachmentProvider, att);
@@ -369,7 +324,7 @@ describe("swarm services on the library's overlays (three-host lab)", function (
         const all = tasks.map((t) => t.Status.ContainerStatus.ContainerID.slice(0, 12)).sort();
         const one = tasks[0];
         assert.deepEqual(
-          (await answersOf(await hostOf(one.NodeID), one.Status.ContainerStatus.ContainerID, "db")).sort(),
+          (await answersOf((await hostOf(one.NodeID)).docker, one.Status.ContainerStatus.ContainerID, "db")).sort(),
           all,
         );
 

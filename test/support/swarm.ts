@@ -1,10 +1,11 @@
 /** Swarm helpers of the lab tests: membership through the provider, the node list, probes left, the kernel's IPsec. */
 import * as assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
+import type Docker from "dockerode";
 import { Engine } from "../../provider/engine/engine";
 import { PROBE_LABEL } from "../../provider/model/probe";
 import { swarmNodeProvider } from "../../provider/providers/swarmNodeProvider";
-import { RUN_ID } from "./fixtures";
+import { exec, RUN_ID, TEST_IMAGE, TEST_LABEL } from "./fixtures";
 import type { LabHost } from "./lab";
 import { create, type Created } from "./lifecycle";
 
@@ -77,4 +78,81 @@ export async function assertNoProbes(host: LabHost): Promise<void> {
     [],
     `probe containers left on ${host.hostname}`,
   );
+}
+
+/** A test service's command: each task answers on 8080/tcp with its hostname (its container's short ID). */
+export const ECHO = ["nc", "-ll", "-p", "8080", "-e", "hostname"];
+
+export interface TestServiceOptions {
+  /** @default 3 */
+  readonly replicas?: number;
+  /** @default "vip" */
+  readonly endpointMode?: "vip" | "dnsrr";
+  /** Placement constraints (`node.hostname!=...`). @default none */
+  readonly constraints?: string[];
+}
+
+/**
+ * A labelled test service made as `docker service create` and `@pulumi/docker`'s `Service` make
+ * one (or a stack deploy): replicated, at most one task per node (3 replicas are one per host of a
+ * three-host lab), each answering with its hostname (ECHO); resolves once its tasks run.
+ * `made` gets its ID at once, for the caller's cleanup.
+ */
+export async function createTestService(
+  manager: Docker,
+  name: string,
+  networks: { Target: string; Aliases?: string[] }[],
+  opts: TestServiceOptions,
+  made: (id: string) => void,
+): Promise<{ id: string; name: string }> {
+  const full = `${name}-${RUN_ID}`;
+  const replicas = opts.replicas ?? 3;
+  const created: any = await manager.createService({
+    Name: full,
+    Labels: { [TEST_LABEL]: RUN_ID },
+    TaskTemplate: {
+      ContainerSpec: { Image: TEST_IMAGE, Command: ECHO, StopGracePeriod: 1_000_000_000 },
+      Networks: networks,
+      Placement: { MaxReplicas: 1, Constraints: opts.constraints ?? [] },
+      RestartPolicy: { Condition: "any", Delay: 1_000_000_000 },
+    },
+    Mode: { Replicated: { Replicas: replicas } },
+    // Every task at once, watched for a second: a quick rollout for the tests.
+    UpdateConfig: { Parallelism: 0, Monitor: 1_000_000_000, FailureAction: "pause" },
+    EndpointSpec: { Mode: opts.endpointMode ?? "vip" },
+  } as any);
+  made(created.id);
+  await runningTasks(manager, created.id, replicas);
+  return { id: created.id, name: full };
+}
+
+/** A service's running tasks, once `count` run (bounded wait): their node and container. */
+export async function runningTasks(
+  manager: Docker,
+  serviceId: string,
+  count: number,
+): Promise<{ node: string; container: string }[]> {
+  for (let i = 0; i < 120; i++) {
+    const tasks: any[] = await manager.listTasks({ filters: { service: [serviceId], "desired-state": ["running"] } });
+    const up = tasks.filter((t) => t.Status?.State === "running");
+    if (up.length === count && tasks.length === count) {
+      return up.map((t) => ({ node: t.NodeID, container: t.Status.ContainerStatus.ContainerID }));
+    }
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.fail(`service ${serviceId}: ${count} tasks did not come up`);
+}
+
+/**
+ * From `container`: each address `name` resolves to, asked on 8080/tcp (see ECHO); resolves to
+ * the hostnames that answered.
+ */
+export async function answersOf(docker: Docker, container: string, name: string): Promise<string[]> {
+  const script = `for a in $(nslookup ${name} | sed -n '/^Name:/,$ s/^Address[^:]*: *//p'); do echo "$a $(nc -w 3 $a 8080 </dev/null)"; done`;
+  const r = await exec(docker, container, ["sh", "-c", script]);
+  return r.output
+    .trim()
+    .split("\n")
+    .filter((l) => /^\S+ \S+$/.test(l.trim()))
+    .map((l) => l.trim().split(" ")[1]);
 }

@@ -94,4 +94,46 @@ describe("examples under Pulumi mocks", function () {
     assert.deepEqual(unwrap(seen["api-on-mesh"].inputs.connection), { host: "tcp://192.0.2.11:2376" });
     assert.equal(seen["api-on-mesh"].inputs.network, "o1");
   });
+
+  it("swarm-services: a @pulumi/docker Service on the non-attachable overlay by ID, on the manager; other services attached", async () => {
+    pulumi.runtime.setAllConfig({
+      "project:hosts": JSON.stringify([
+        { host: "tcp://192.0.2.10:2376", advertiseAddr: "192.0.2.10" },
+        { host: "tcp://192.0.2.11:2376", advertiseAddr: "192.0.2.11" },
+      ]),
+      "project:image": "registry.example/app:1",
+      "project:attach": JSON.stringify([{ service: "shop_web", alias: "web" }]),
+    });
+    const { seen, values } = await runExample(
+      () => import("../../examples/swarm-services"),
+      (type, name, inputs) =>
+        type.endsWith(":SwarmNode")
+          ? { managerAddress: "192.0.2.10:2377", workerToken: "SWMTKN-1-w", clusterId: "c1" }
+          : type.endsWith(":OverlayNetwork")
+            ? { name: "backend-1a2b3c4", networkId: "o1", ipamConfigs: [] }
+            : type === "docker:index/service:Service"
+              ? { name: `${name}-c0ffee0` }
+              : type.endsWith(":ServiceAttachment")
+                ? { serviceName: inputs.service, virtualIp: "10.0.1.2/24" }
+                : {},
+    );
+    const unwrap = (v: any): any => (v && typeof v === "object" && "value" in v ? v.value : v);
+    assert.equal(seen.backend.inputs.attachable, undefined, "not attachable: only services use it");
+    assert.deepEqual(unwrap(seen.backend.inputs.verify).hosts, [
+      { host: "tcp://192.0.2.10:2376" },
+      { host: "tcp://192.0.2.11:2376" },
+    ]);
+    assert.equal(seen.manager.type, "pulumi:providers:docker");
+    assert.equal(seen.manager.inputs.host, "tcp://192.0.2.10:2376");
+    assert.equal(seen.app.type, "docker:index/service:Service");
+    assert.deepEqual(seen.app.inputs.taskSpec.networksAdvanceds, [{ id: "o1", aliases: ["app"] }]);
+    assert.equal(seen.app.inputs.taskSpec.containerSpec.image, "registry.example/app:1");
+    assert.deepEqual(seen.app.inputs.mode, { replicated: { replicas: 2 } });
+    const att = seen["shop_web-on-backend"];
+    assert.equal(att.type, "pulumi-nodejs:dynamic/docker-networking:ServiceAttachment");
+    assert.deepEqual([att.inputs.network, att.inputs.service, att.inputs.aliases], ["o1", "shop_web", ["web"]]);
+    assert.deepEqual(unwrap(att.inputs.connection), { host: "tcp://192.0.2.10:2376" });
+    assert.equal(values.appName, "app-c0ffee0");
+    assert.deepEqual(values.attached, [{ service: "shop_web", aliases: ["web"], virtualIp: "10.0.1.2/24" }]);
+  });
 });
