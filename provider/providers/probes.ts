@@ -116,7 +116,7 @@ export async function verifyOverlay(
   const probes: Probe[] = [];
   const service = { id: undefined as string | undefined };
   try {
-    if (network.attachable) probes.push(...(await probeContainers(engines, network.name, image, tag)));
+    if (network.attachable) await probeContainers(engines, network.name, image, tag, probes);
     else probes.push(...(await probeService(Engine.connect(manager), engines, network.name, image, tag, service)));
     return await pingMatrix(probes, network.encrypted, timeoutS);
   } finally {
@@ -125,9 +125,14 @@ export async function verifyOverlay(
   }
 }
 
-/** A probe container per host on an attachable overlay; each is pushed as soon as it runs, so it is removed whatever follows. */
-async function probeContainers(engines: Engine[], network: string, image: string, tag: string): Promise<Probe[]> {
-  const probes: Probe[] = [];
+/** A probe container per host on an attachable overlay; each joins `probes` as soon as it runs, so it is removed whatever follows. */
+async function probeContainers(
+  engines: Engine[],
+  network: string,
+  image: string,
+  tag: string,
+  probes: Probe[],
+): Promise<void> {
   for (const [i, engine] of engines.entries()) {
     const name = `pdn-probe-${tag}-${i}`;
     const hostname = (await engine.localSwarm()).hostname || engine.host;
@@ -140,7 +145,6 @@ async function probeContainers(engines: Engine[], network: string, image: string
     const container = await engine.inspectContainer(id);
     probes.push({ engine, id, name, hostname, address: container?.networks[network]?.ipv4Address ?? "" });
   }
-  return probes;
 }
 
 /**

@@ -294,12 +294,14 @@ describe("swarm and overlay networks on a multi-host lab", function () {
         connection: conn(h[0]),
         verify: { hosts: [conn(h[0]), conn(h[1])] },
       });
+      let message = "";
       await assert.rejects(overlay.create(inputs), (e: Error) => {
+        message = e.message;
         assert.ok(e.message.includes(`probe on ${h[1].hostname} could not join overlay "${name}"`), e.message);
         assert.match(e.message, /availability is drain or pause takes no new containers on overlays/);
         return true;
       });
-      assert.equal(await Engine.connect(conn(h[0])).findNetwork(name), undefined, "the network was left");
+      assert.equal(await Engine.connect(conn(h[0])).findNetwork(name), undefined, `the network was left: ${message}`);
       for (const x of [h[0], h[1]]) await assertNoProbes(x);
     });
 
