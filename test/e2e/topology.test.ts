@@ -1,9 +1,9 @@
 /**
  * The topology picture, as a user makes it: a three-host lab swarm with an attachable overlay
- * across the hosts and a bridge network on one, then `npx pulumi-docker-networking topology`
+ * across the hosts, a bridge network on one and a service of three replicas on the overlay, then `npx pulumi-docker-networking topology`
  * from a project that installed the package, and the HTML it wrote opened in headless Chromium
- * (Debian's `chromium`): a screenshot is taken, and every host, network and container must appear
- * in the picture the page shows. PDN_TOPOLOGY_EXAMPLE=DIR also keeps the SVG and screenshot there
+ * (Debian's `chromium`): a screenshot is taken, and every host, network, container and service
+ * (with its VIP and tasks) must appear in the picture the page shows, the tasks in its tables. PDN_TOPOLOGY_EXAMPLE=DIR also keeps the SVG and screenshot there
  * (the README's example is made so).
  */
 import * as assert from "node:assert/strict";
@@ -20,6 +20,7 @@ import { which } from "../support/engine";
 import { RUN_ID, removeContainers, startContainer, TEST_LABEL } from "../support/fixtures";
 import { create, destroy, type Created } from "../support/lifecycle";
 import { labLeftovers, startLab, type Lab } from "../support/lab";
+import { createTestService } from "../support/swarm";
 import { makeUserProject, type UserProject } from "./project";
 
 const overlay = networkProvider(overlayDriver);
@@ -37,12 +38,29 @@ function svgTexts(dom: string): string[] {
   );
 }
 
+/** Removes the services and waits (bounded) until their task containers are gone from the swarm's hosts. */
+async function removeServices(manager: Docker, ids: string[]): Promise<void> {
+  for (const id of ids.splice(0)) {
+    await manager
+      .getService(id)
+      .remove()
+      .catch(() => undefined);
+    for (let i = 0; ; i++) {
+      const tasks = await manager.listTasks({ filters: { service: [id] } }).catch(() => []);
+      if (tasks.length === 0) break;
+      if (i >= 120) throw new Error(`the tasks of service ${id} outlived it by a minute`);
+      await new Promise((r) => setTimeout(r, 500));
+    }
+  }
+}
+
 describe("topology: npx pulumi-docker-networking topology, seen in headless Chromium", function () {
   this.timeout(300_000);
   let lab: Lab;
   let project: UserProject;
   const made: { provider: typeof overlay; r: Created }[] = [];
   const containers: Docker.Container[] = [];
+  const services: string[] = [];
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-topology-"));
 
   before(async function () {
@@ -57,6 +75,7 @@ describe("topology: npx pulumi-docker-networking topology, seen in headless Chro
   });
 
   after(async function () {
+    if (lab) await removeServices(lab.hosts[0].docker, services);
     await removeContainers(containers);
     for (const { provider, r } of made.reverse()) await destroy(provider, r);
     project?.remove();
@@ -66,7 +85,7 @@ describe("topology: npx pulumi-docker-networking topology, seen in headless Chro
     assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
   });
 
-  it("draws every host, network and container of a lab swarm; the screenshot shows the page", async function () {
+  it("draws every host, network, container and service of a lab swarm; the screenshot shows the page", async function () {
     const h = lab.hosts;
     const conn = (i: number): { host: string } => ({ host: h[i].host });
     const init = await create(swarmNodeProvider, {
@@ -122,6 +141,11 @@ describe("topology: npx pulumi-docker-networking topology, seen in headless Chro
       r: await create(attachmentProvider, { network: br.id, container: containers[0].id, connection: conn(0) }),
     });
 
+    // A service as `docker service create --replicas 3 --network topo-ov` makes it: one task per host.
+    const svc = await createTestService(h[0].docker, "topo-svc", [{ Target: ov.outs.name }], {}, (id) =>
+      services.push(id),
+    );
+
     // As a user runs it: the package's command, from a project that installed it.
     const html = path.join(dir, "topology.html");
     const bin = path.join(project.dir, "node_modules/.bin/pulumi-docker-networking");
@@ -157,6 +181,13 @@ describe("topology: npx pulumi-docker-networking topology, seen in headless Chro
     for (const n of names) assert.ok(shown(n), `container ${n} is not in the picture`);
     assert.ok(shown("spans hosts"), "the overlay is not drawn as spanning the hosts");
     assert.ok(shown("10.237.1."), "no overlay address on an edge");
+    assert.ok(shown(svc.name), `service ${svc.name} is not in the picture`);
+    assert.ok(shown("service, 3 replica(s)"), "the service's mode and replicas are not in the picture");
+    assert.ok(shown("VIP 10.237.1."), "no VIP on the edge from the service to the overlay");
+    for (const slot of [1, 2, 3]) assert.ok(shown(`task ${slot}`), `task ${slot} has no edge to its container`);
+    const tables = dom.slice(dom.indexOf("<h2>Services</h2>"), dom.indexOf("<h2>Endpoints</h2>"));
+    for (const slot of [1, 2, 3]) assert.ok(tables.includes(`${svc.name}.${slot}`), `task ${slot} is not in the table`);
+    for (const x of h) assert.ok(tables.includes(`<td>${x.hostname}</td>`), `no task row on ${x.hostname}`);
     // Drawn once, outside the host boxes: the overlay's node has an edge from each host's container.
     const overlayLabels = texts.filter((t) => t === ov.outs.name);
     assert.equal(overlayLabels.length, 1, "the overlay is drawn once");
