@@ -29,6 +29,19 @@ export interface LookupOptions {
   readonly dependsOn?: pulumi.Resource | pulumi.Resource[];
 }
 
+/**
+ * Runs a lookup: a failure reaches the user as its message, named after the lookup (a RunError,
+ * which Pulumi prints without the JavaScript stack), whether the engine or the arguments failed.
+ */
+async function lookup<T>(what: string, run: () => Promise<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    throw new pulumi.RunError(message.startsWith(`${what}:`) ? message : `${what}: ${message}`);
+  }
+}
+
 /** `args` once every resource of `opts.dependsOn` is done (unknown in a preview where one is planned). */
 function after<T>(args: T, opts: LookupOptions = {}): pulumi.Output<pulumi.Unwrap<T>> {
   const deps = ([] as pulumi.Resource[]).concat(opts.dependsOn ?? []);
@@ -51,15 +64,15 @@ export interface GetNetworkArgs {
 }
 
 /** Looks a network up by name or ID, with its attached containers; fails when it does not exist. */
-export async function getNetwork(args: GetNetworkArgs): Promise<NetworkInfo> {
-  const ref = args.id ?? args.name;
-  if (!ref || (args.id && args.name)) throw new Error("getNetwork: give exactly one of name and id");
-  const engine = Engine.connect(args.connection);
-  const info = await engine.findNetwork(ref, args.id !== undefined ? "ID" : "name or ID");
-  if (!info) {
-    throw new Error(`getNetwork: no network ${args.id ? "with ID" : "named"} "${ref}" on ${engine.host}`);
-  }
-  return info;
+export function getNetwork(args: GetNetworkArgs): Promise<NetworkInfo> {
+  return lookup("getNetwork", async () => {
+    const ref = args.id ?? args.name;
+    if (!ref || (args.id && args.name)) throw new Error("give exactly one of name and id");
+    const engine = Engine.connect(args.connection);
+    const info = await engine.findNetwork(ref, args.id !== undefined ? "ID" : "name or ID");
+    if (!info) throw new Error(`no network ${args.id ? "with ID" : "named"} "${ref}" on ${engine.host}`);
+    return info;
+  });
 }
 
 /** Arguments of {@link listNetworks}. */
@@ -72,7 +85,7 @@ export interface ListNetworksArgs {
 
 /** Lists networks (`docker network ls`), each with the full picture of {@link getNetwork}. */
 export function listNetworks(args: ListNetworksArgs = {}): Promise<NetworkInfo[]> {
-  return Engine.connect(args.connection).listNetworks(args.filters);
+  return lookup("listNetworks", () => Engine.connect(args.connection).listNetworks(args.filters));
 }
 
 /** {@link getNetwork} taking `Input`s. */
@@ -114,18 +127,20 @@ export interface GetSwarmArgs {
  * The swarm a manager is in (`docker swarm inspect`, `docker node ls`, `docker swarm join-token`).
  * The join tokens are plain strings here: {@link getSwarmOutput} keeps them secret.
  */
-export async function getSwarm(args: GetSwarmArgs = {}): Promise<SwarmLookup> {
-  const engine = Engine.connect(args.connection);
-  const swarm = await engine.inspectSwarm();
-  if (!swarm) {
-    const local = await engine.localSwarm();
-    throw new Error(
-      `getSwarm: the engine at ${engine.host} is not a swarm manager (swarm state: ${local.state}): ask a manager's engine`,
-    );
-  }
-  const { version: _version, ...info } = swarm;
-  const nodes = (await engine.listNodes()).map(({ version: _v, ...n }) => n);
-  return { ...info, nodes };
+export function getSwarm(args: GetSwarmArgs = {}): Promise<SwarmLookup> {
+  return lookup("getSwarm", async () => {
+    const engine = Engine.connect(args.connection);
+    const swarm = await engine.inspectSwarm();
+    if (!swarm) {
+      const local = await engine.localSwarm();
+      throw new Error(
+        `the engine at ${engine.host} is not a swarm manager (swarm state: ${local.state}): ask a manager's engine`,
+      );
+    }
+    const { version: _version, ...info } = swarm;
+    const nodes = (await engine.listNodes()).map(({ version: _v, ...n }) => n);
+    return { ...info, nodes };
+  });
 }
 
 /** {@link getSwarm} taking `Input`s; the result is secret, since it carries the join tokens. */
@@ -147,34 +162,36 @@ export interface GetTopologyArgs {
  * them, the node list and the services with their tasks), networks (driver, scope, subnets, attachable, encrypted) and containers
  * with their endpoints (addresses, aliases). `npx pulumi-docker-networking topology` draws it.
  */
-export async function getTopology(args: GetTopologyArgs = {}): Promise<Topology> {
-  const engines = (args.connections?.length ? args.connections : [undefined]).map((c) => Engine.connect(c));
-  const hosts = await Promise.all(
-    engines.map(async (engine) => {
-      const [local, networks] = await Promise.all([engine.localSwarm(), engine.listNetworks()]);
-      // The swarm's own endpoints (lb-<network>, ingress-sbox) are no containers.
-      const ids = [...new Set(networks.flatMap((n) => n.containers.map((c) => c.containerId)))].filter((id) =>
-        /^[0-9a-f]{64}$/.test(id),
-      );
-      const containers = (await Promise.all(ids.map((id) => engine.inspectContainer(id)))).filter(
-        (c): c is NonNullable<typeof c> => c !== undefined,
-      );
-      return { engine, local, host: topologyHost(engine.host, local, networks, containers) };
-    }),
-  );
-  const manager = hosts.find((h) => h.local.isManager);
-  if (!manager) return { hosts: hosts.map((h) => h.host), swarmNodes: [], services: [] };
-  const [nodes, services, tasks] = await Promise.all([
-    manager.engine.listNodes(),
-    manager.engine.listServices(),
-    manager.engine.listTasks({ "desired-state": ["running"] }),
-  ]);
-  const networks = hosts.flatMap((h) => h.host.networks);
-  return {
-    hosts: hosts.map((h) => h.host),
-    swarmNodes: swarmNodesOf(nodes),
-    services: servicesOf(services, tasks, nodes, networks),
-  };
+export function getTopology(args: GetTopologyArgs = {}): Promise<Topology> {
+  return lookup("getTopology", async () => {
+    const engines = (args.connections?.length ? args.connections : [undefined]).map((c) => Engine.connect(c));
+    const hosts = await Promise.all(
+      engines.map(async (engine) => {
+        const [local, networks] = await Promise.all([engine.localSwarm(), engine.listNetworks()]);
+        // The swarm's own endpoints (lb-<network>, ingress-sbox) are no containers.
+        const ids = [...new Set(networks.flatMap((n) => n.containers.map((c) => c.containerId)))].filter((id) =>
+          /^[0-9a-f]{64}$/.test(id),
+        );
+        const containers = (await Promise.all(ids.map((id) => engine.inspectContainer(id)))).filter(
+          (c): c is NonNullable<typeof c> => c !== undefined,
+        );
+        return { engine, local, host: topologyHost(engine.host, local, networks, containers) };
+      }),
+    );
+    const manager = hosts.find((h) => h.local.isManager);
+    if (!manager) return { hosts: hosts.map((h) => h.host), swarmNodes: [], services: [] };
+    const [nodes, services, tasks] = await Promise.all([
+      manager.engine.listNodes(),
+      manager.engine.listServices(),
+      manager.engine.listTasks({ "desired-state": ["running"] }),
+    ]);
+    const networks = hosts.flatMap((h) => h.host.networks);
+    return {
+      hosts: hosts.map((h) => h.host),
+      swarmNodes: swarmNodesOf(nodes),
+      services: servicesOf(services, tasks, nodes, networks),
+    };
+  });
 }
 
 /** {@link getTopology} taking `Input`s; secret when a connection is (key material). */

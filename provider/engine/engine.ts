@@ -39,6 +39,21 @@ import {
 /** Engine calls time out after this long, so nothing waits on a dead engine forever. */
 export const ENGINE_TIMEOUT_MS = 60_000;
 
+/** Calls (by their docker CLI name) that only read: one that times out has changed nothing. */
+const READ_ONLY =
+  /^docker (version|info|ps|logs|wait|inspect|swarm unlock-key$|(network|node|service|swarm|image) (inspect|ls|ps)\b)/;
+
+/**
+ * Why a call named `what` failed when the engine did not answer in time. A change is not
+ * "nothing happened": the engine may still carry it out, and the next run's create takes over
+ * what it made (see networkProvider / attachmentProvider). A read changed nothing.
+ */
+export function timeoutReason(what: string, timeoutMs: number): string {
+  return READ_ONLY.test(what)
+    ? `no answer within ${timeoutMs / 1000} s (the engine is slow or unreachable); this call only reads, nothing was changed`
+    : `no answer within ${timeoutMs / 1000} s; the engine may still carry it out, and the next pulumi up takes over what it made`;
+}
+
 /**
  * Network changes (create, remove, connect, disconnect) this process sends one engine at once,
  * whatever Pulumi's `--parallel`: the engine makes networks one after another, so a wider burst
@@ -106,7 +121,7 @@ export class Engine {
   }
 
   /**
-   * Runs one engine call, bounded by `timeoutMs`; a 404 gives `notFound` when that is given, else
+   * Runs one engine call, named as the docker CLI would do it (`what`), bounded by `timeoutMs`; a 404 gives `notFound` when that is given, else
    * every error is wrapped.
    */
   private async call<T>(
@@ -118,10 +133,7 @@ export class Engine {
     let timer: NodeJS.Timeout | undefined;
     // dockerode's own timeout is per socket and cannot apply over ssh: bound every call here.
     const deadline = new Promise<never>((_, reject) => {
-      // Not "nothing happened": the engine may still carry the call out; the next run's create
-      // takes over what it made (see networkProvider / attachmentProvider).
-      const reason = `no answer within ${timeoutMs / 1000} s; the engine may still carry it out, and the next pulumi up takes over what it made`;
-      timer = setTimeout(() => reject(new Error(reason)), timeoutMs);
+      timer = setTimeout(() => reject(new Error(timeoutReason(what, timeoutMs))), timeoutMs);
     });
     try {
       return await Promise.race([fn(), deadline]);
@@ -413,6 +425,12 @@ export class Engine {
   }
 
   /** `docker service ps`: tasks by `docker service ps --filter` filters (service, node, desired-state, label). */
+  /** `GET /tasks/{id}` (no CLI twin): any task, a network attachment task included; undefined when gone. */
+  async inspectTask(id: string): Promise<TaskInfo | undefined> {
+    const t = await this.call(`docker inspect ${id}`, () => this.docker.getTask(id).inspect(), { value: undefined });
+    return t && taskFromApi(t);
+  }
+
   async listTasks(filters: Record<string, string[]>): Promise<TaskInfo[]> {
     return ((await this.call("docker service ps", () => this.docker.listTasks({ filters }))) as any[]).map(taskFromApi);
   }

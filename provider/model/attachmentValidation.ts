@@ -1,13 +1,15 @@
 /** `check` rules of NetworkAttachment. Pure. */
-import { cidrContains, parseCidr, parseIp, type Cidr } from "./cidr";
+import { cidrContains, parseCidr, parseIp, sameAddress, type Cidr } from "./cidr";
 import {
   addressProblem,
   aliasProblems,
   booleanProblems,
+  connectionProblems,
   integerProblem,
   known,
   nameProblem,
   stringMapProblems,
+  unknownArgProblems,
   type CheckFailure,
 } from "./validation";
 
@@ -24,9 +26,57 @@ export function referenceProblems(inputs: any, fields: readonly string[]): Check
   });
 }
 
-/** Checks a NetworkAttachment's inputs; `subnets` are the network's, when known. */
+/** The arguments of a NetworkAttachment, as its provider takes them. */
+export const ATTACHMENT_ARGS = [
+  "network",
+  "container",
+  "aliases",
+  "ipv4Address",
+  "ipv6Address",
+  "linkLocalIps",
+  "driverOptions",
+  "gwPriority",
+  "adopt",
+  "connection",
+];
+
+/** Inputs the NetworkAttachment class adds: ownership, and the network's pools when it was given the resource. */
+export const ATTACHMENT_INTERNAL = ["owner", "networkSubnets", "networkGateways"];
+
+/** What `docker network connect` refuses on the engine's own networks, by name. */
+function predefinedNetworkProblems(inputs: any): CheckFailure[] {
+  const network = inputs.network;
+  if (network === "host" || network === "none") {
+    return [
+      {
+        property: "network",
+        reason: `network "${network}": a container joins the ${network} network only when it is created (docker run --network ${network}), never by docker network connect: attach it to a BridgeNetwork or OverlayNetwork`,
+      },
+    ];
+  }
+  if (network !== "bridge") return [];
+  return ["aliases", "ipv4Address", "ipv6Address"]
+    .filter((f) => known(inputs[f]) && !(Array.isArray(inputs[f]) && inputs[f].length === 0))
+    .map((f) => ({
+      property: f,
+      reason: `${f}: the default bridge network takes no ${f === "aliases" ? "aliases" : "static addresses"} (the engine allows them on user-defined networks only): attach to a BridgeNetwork of your own`,
+    }));
+}
+
+/**
+ * Checks a NetworkAttachment's inputs; `networkSubnets` and `networkGateways` are the network's,
+ * when the attachment was given the network resource and they are known.
+ */
 export function attachmentProblems(inputs: any): CheckFailure[] {
-  const failures: CheckFailure[] = referenceProblems(inputs, ["network", "container"]);
+  const failures: CheckFailure[] = [
+    ...unknownArgProblems(inputs, ATTACHMENT_ARGS, {
+      internal: ATTACHMENT_INTERNAL,
+      hints: { ip: "did you mean ipv4Address (or ipv6Address)?" },
+    }),
+    ...referenceProblems(inputs, ["network", "container"]),
+    ...predefinedNetworkProblems(inputs),
+    ...connectionProblems("connection", inputs.connection),
+  ];
   const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
   failures.push(...aliasProblems(inputs.aliases));
   push(addressProblem("ipv4Address", inputs.ipv4Address, 4));
@@ -64,13 +114,35 @@ export function attachmentProblems(inputs: any): CheckFailure[] {
       });
     }
   }
+  const gateways = known(inputs.networkGateways) && Array.isArray(inputs.networkGateways) ? inputs.networkGateways : [];
+  for (const field of ["ipv4Address", "ipv6Address"]) {
+    if (known(inputs[field]) && gateways.some((g: unknown) => known(g) && sameAddress(g, inputs[field]))) {
+      failures.push({
+        property: field,
+        reason: `${field} ${inputs[field]} is the network's gateway: pick another address of the subnet`,
+      });
+    }
+  }
   return failures;
 }
+
+/** The arguments of a ServiceAttachment, as its provider takes them. */
+export const SERVICE_ATTACHMENT_ARGS = [
+  "network",
+  "service",
+  "aliases",
+  "driverOptions",
+  "timeoutSeconds",
+  "adopt",
+  "connection",
+];
 
 /** Checks a ServiceAttachment's inputs. */
 export function serviceAttachmentProblems(inputs: any): CheckFailure[] {
   return [
+    ...unknownArgProblems(inputs, SERVICE_ATTACHMENT_ARGS),
     ...referenceProblems(inputs, ["network", "service"]),
+    ...connectionProblems("connection", inputs.connection),
     ...aliasProblems(inputs.aliases),
     ...stringMapProblems("driverOptions", inputs.driverOptions),
     ...[integerProblem("timeoutSeconds", inputs.timeoutSeconds, 1, 3600)].filter((f): f is CheckFailure => !!f),

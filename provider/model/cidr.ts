@@ -60,6 +60,17 @@ function parseIPv6(text: string): bigint | undefined {
   return value;
 }
 
+/** An address in text: dotted quad, or eight hexadecimal groups (uncompressed, which every parser reads). */
+export function formatIp(ip: IpAddress): string {
+  const groups = ip.family === 4 ? 4 : 8;
+  const width = ip.family === 4 ? 8n : 16n;
+  const parts = Array.from(
+    { length: groups },
+    (_, i) => (ip.value >> (width * BigInt(groups - 1 - i))) & ((1n << width) - 1n),
+  );
+  return ip.family === 4 ? parts.join(".") : parts.map((p) => p.toString(16)).join(":");
+}
+
 /** Parses an IPv4 or IPv6 address; undefined when it is neither. */
 export function parseIp(text: string): IpAddress | undefined {
   if (text.includes(":")) {

@@ -171,6 +171,8 @@ const UPDATE_RULES: Record<string, FieldRule> = {
   connection: connectionSecrets,
   disconnectOnDelete: plain("disconnectOnDelete", false),
   adopt: plain("adopt", false),
+  // An overlay's cluster nodes, reached by disconnectOnDelete: a node added or removed updates it in place.
+  nodeConnections: plain("nodeConnections", []),
 };
 
 /**

@@ -2,6 +2,7 @@
  * The resource model and its mapping to and from the Docker Engine API. Pure: no dockerode, no
  * Pulumi runtime. Engine JSON is PascalCase; everything the library exposes is camelCase.
  */
+import { formatIp, parseCidr } from "./cidr";
 
 /** Where the Docker engine is. Names follow @pulumi/docker's provider configuration. */
 export interface Connection {
@@ -21,6 +22,22 @@ export interface IpamConfig {
   readonly gateway?: string;
   readonly ipRange?: string;
   readonly auxAddresses?: Record<string, string>;
+}
+
+/**
+ * The gateway a pool has on the engine: the declared one, else the first address the engine hands
+ * out: of `ipRange` when there is one (measured: its very first address, unless that is the
+ * subnet's network address); undefined when the pool's text does not parse.
+ */
+export function defaultGateway(pool: IpamConfig): string | undefined {
+  if (pool.gateway) return pool.gateway;
+  const subnet = parseCidr(pool.subnet ?? "");
+  const range = pool.ipRange ? parseCidr(pool.ipRange) : subnet;
+  if (!subnet || !range) return undefined;
+  return formatIp({
+    family: range.family,
+    value: range.network === subnet.network ? range.network + 1n : range.network,
+  });
 }
 
 /** A network's declared settings after `check`: plain values, name resolved. */

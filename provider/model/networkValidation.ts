@@ -4,18 +4,29 @@ import { GATEWAY_MODES } from "./engineFeatures";
 import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "./model";
 import { isUnknown } from "./values";
 import {
+  addressProblem,
   booleanProblems,
+  connectionProblems,
   integerProblem,
   known,
   nameProblem,
   oneOfProblem,
   probeProblems,
   stringMapProblems,
+  unknownArgProblems,
   IFNAME_RE,
   type CheckFailure,
 } from "./validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs are validated here, then typed */
+
+/** Which address of an IPv4 subnet no host may have (its network and broadcast addresses), if `ip` is one. */
+function reservedAddress(cidr: Cidr, ip: bigint): string | undefined {
+  if (cidr.family !== 4 || cidr.prefix > 30) return undefined;
+  if (ip === cidr.network) return "network address";
+  if (ip === cidr.network + (1n << BigInt(32 - cidr.prefix)) - 1n) return "broadcast address";
+  return undefined;
+}
 
 interface Subnet {
   readonly index: number;
@@ -79,10 +90,25 @@ function ipamProblems(inputs: any, failures: CheckFailure[]): void {
     };
     inside(`${at}.gateway`, c.gateway, "address");
     inside(`${at}.ipRange`, c.ipRange, "range");
+    const gateway = known(c.gateway) ? parseIp(String(c.gateway)) : undefined;
+    const reserved = gateway && cidrContains(cidr, gateway) ? reservedAddress(cidr, gateway.value) : undefined;
+    if (reserved) {
+      failures.push({
+        property: `${at}.gateway`,
+        reason: `${at}.gateway ${c.gateway} is the ${reserved} of subnet ${c.subnet}: give a host address, or leave gateway out (the engine takes the first one)`,
+      });
+    }
     if (known(c.auxAddresses)) {
       failures.push(...stringMapProblems(`${at}.auxAddresses`, c.auxAddresses));
       for (const [host, addr] of Object.entries(c.auxAddresses ?? {})) {
         inside(`${at}.auxAddresses["${host}"]`, addr, "address");
+        const aux = known(addr) ? parseIp(String(addr)) : undefined;
+        if (gateway && aux?.family === gateway.family && aux.value === gateway.value) {
+          failures.push({
+            property: `${at}.auxAddresses["${host}"]`,
+            reason: `${at}.auxAddresses["${host}"] ${String(addr)} is the gateway: the gateway is reserved already, remove this entry`,
+          });
+        }
       }
     }
     for (const other of subnets) {
@@ -97,12 +123,61 @@ function ipamProblems(inputs: any, failures: CheckFailure[]): void {
   });
 }
 
+/** The networks every engine has; `docker network connect` refuses host and none, and aliases or static addresses on bridge. */
+export const PREDEFINED_NETWORKS = ["bridge", "host", "none"];
+
+/** The arguments every network resource takes. */
+export const NETWORK_ARGS = [
+  "name",
+  "ipamConfigs",
+  "ipamDriver",
+  "ipamOptions",
+  "ipv6",
+  "internal",
+  "attachable",
+  "labels",
+  "options",
+  "disconnectOnDelete",
+  "adopt",
+  "connection",
+];
+const DRIVER_ARGS = {
+  BridgeNetwork: [...Object.keys(BRIDGE_OPTION_KEYS), "enableIpv4"],
+  OverlayNetwork: [...Object.keys(OVERLAY_OPTION_KEYS), "ingress", "verify", "swarm"],
+};
+const IPAM_ARGS = ["subnet", "gateway", "ipRange", "auxAddresses"];
+
+/** Arguments neither the network nor its driver takes, with where they belong when that is known. */
+export function networkArgProblems(inputs: any, kind: keyof typeof DRIVER_ARGS): CheckFailure[] {
+  const other = kind === "BridgeNetwork" ? "OverlayNetwork" : "BridgeNetwork";
+  const hints = {
+    ...Object.fromEntries(IPAM_ARGS.map((f) => [f, `it belongs in ipamConfigs: [{ ${f}: ... }]`])),
+    ...Object.fromEntries(
+      DRIVER_ARGS[other]
+        .filter((f) => !DRIVER_ARGS[kind].includes(f))
+        .map((f) => [f, `${f} is an argument of ${other}, not of ${kind}`]),
+    ),
+  };
+  return unknownArgProblems(inputs, [...NETWORK_ARGS, ...DRIVER_ARGS[kind]], {
+    // Added by the resource classes: auto-naming, ownership, the swarm an overlay follows.
+    internal: ["owner", "autoNamePrefix", "autoNameScope", "clusterId", "swarmNodeId", "nodeConnections"],
+    hints,
+  });
+}
+
 /** Checks the settings every network driver shares. */
 export function networkProblems(inputs: any): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
   push(nameProblem("name", inputs.name));
+  if (PREDEFINED_NETWORKS.includes(inputs.name)) {
+    failures.push({
+      property: "name",
+      reason: `name "${inputs.name}" is one of the engine's own networks (${PREDEFINED_NETWORKS.join(", ")}), which it creates itself and never removes: choose another name, or read it with getNetwork`,
+    });
+  }
   ipamProblems(inputs, failures);
+  failures.push(...connectionProblems("connection", inputs.connection));
   failures.push(
     ...booleanProblems(inputs, ["ipv6", "internal", "attachable", "ingress", "disconnectOnDelete", "adopt"]),
   );
@@ -121,25 +196,84 @@ export function networkProblems(inputs: any): CheckFailure[] {
 /** Typed bridge fields, validated as the options they become. */
 export function bridgeOptionProblems(inputs: any): CheckFailure[] {
   const failures: CheckFailure[] = [];
-  if (known(inputs.bridgeName) && (typeof inputs.bridgeName !== "string" || !IFNAME_RE.test(inputs.bridgeName))) {
-    failures.push({
-      property: "bridgeName",
-      reason: `bridgeName "${String(inputs.bridgeName)}" is not a Linux interface name: 1-15 letters, digits, '_', '.' or '-'`,
-    });
-  }
-  const mtu = integerProblem("mtu", inputs.mtu, 68, 65535);
-  if (mtu) failures.push(mtu);
+  const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
+  push(ifnameProblem("bridgeName", inputs.bridgeName));
+  push(integerProblem("mtu", inputs.mtu, 68, 65535));
   failures.push(...booleanProblems(inputs, ["enableIcc", "enableIpMasquerade", "enableIpv4"]));
   failures.push(...ipv6OnlyProblems(inputs));
   failures.push(...gatewayModeProblems(inputs));
-  if (known(inputs.hostBindingIpv4) && parseIp(String(inputs.hostBindingIpv4))?.family !== 4) {
-    failures.push({
-      property: "hostBindingIpv4",
-      reason: `hostBindingIpv4 "${String(inputs.hostBindingIpv4)}" must be an IPv4 address`,
-    });
-  }
+  push(addressProblem("hostBindingIpv4", inputs.hostBindingIpv4, 4));
   failures.push(...typedOptionConflicts(inputs, BRIDGE_OPTION_KEYS));
+  failures.push(...optionValueProblems(inputs, BRIDGE_OPTION_RULES));
+  failures.push(...onePoolPerFamily(inputs));
   return failures;
+}
+
+/** A bridge has one subnet per address family: the engine refuses more ("bridge driver doesn't support multiple subnets"). */
+function onePoolPerFamily(inputs: any): CheckFailure[] {
+  if (!Array.isArray(inputs.ipamConfigs)) return [];
+  const failures: CheckFailure[] = [];
+  const first: Partial<Record<4 | 6, number>> = {};
+  inputs.ipamConfigs.forEach((c: any, i: number) => {
+    const family = known(c?.subnet) ? parseCidr(String(c.subnet))?.family : undefined;
+    if (!family) return;
+    if (first[family] === undefined) first[family] = i;
+    else {
+      failures.push({
+        property: `ipamConfigs[${i}].subnet`,
+        reason: `ipamConfigs[${i}].subnet ${c.subnet} is a second IPv${family} subnet (after ipamConfigs[${first[family]}]): a bridge network takes one per address family; make another BridgeNetwork for it`,
+      });
+    }
+  });
+  return failures;
+}
+
+function ifnameProblem(field: string, v: unknown): CheckFailure | undefined {
+  if (!known(v) || (typeof v === "string" && IFNAME_RE.test(v))) return undefined;
+  return {
+    property: field,
+    reason: `${field} "${String(v)}" is not a Linux interface name: 1-15 letters, digits, '_', '.' or '-'`,
+  };
+}
+
+/** How the engine reads a driver option's value; `name` is the field as the message shows it. */
+type OptionRule = (name: string, value: string) => CheckFailure | undefined;
+// Go's strconv.ParseBool, which the drivers use for their flags.
+const GO_BOOLS = ["1", "t", "T", "TRUE", "true", "True", "0", "f", "F", "FALSE", "false", "False"];
+const flagOption: OptionRule = (name, v) =>
+  GO_BOOLS.includes(v) ? undefined : { property: name, reason: `${name} "${v}" must be "true" or "false"` };
+const mtuOption: OptionRule = (name, v) => integerProblem(name, v, 68, 65535);
+
+const BRIDGE_OPTION_RULES: Record<string, OptionRule> = {
+  [BRIDGE_OPTION_KEYS.bridgeName]: ifnameProblem,
+  [BRIDGE_OPTION_KEYS.mtu]: mtuOption,
+  [BRIDGE_OPTION_KEYS.enableIcc]: flagOption,
+  [BRIDGE_OPTION_KEYS.enableIpMasquerade]: flagOption,
+  [BRIDGE_OPTION_KEYS.hostBindingIpv4]: (name, v) => addressProblem(name, v, 4),
+  "com.docker.network.bridge.inhibit_ipv4": flagOption,
+};
+
+/** VXLAN network identifiers: 24 bits, 0 excluded. */
+const VXLAN_ID_MIN = 1;
+const VXLAN_ID_MAX = 16777215;
+
+const OVERLAY_OPTION_RULES: Record<string, OptionRule> = {
+  [OVERLAY_OPTION_KEYS.mtu]: mtuOption,
+  [OVERLAY_OPTION_KEYS.vxlanIds]: (name, v) =>
+    v
+      .split(",")
+      .map((id) => integerProblem(name, id.trim(), VXLAN_ID_MIN, VXLAN_ID_MAX))
+      .find((f) => f !== undefined),
+};
+
+/** Raw `options` the driver reads as numbers, flags or addresses, checked as their typed fields are. */
+function optionValueProblems(inputs: any, rules: Record<string, OptionRule>): CheckFailure[] {
+  if (!known(inputs.options) || typeof inputs.options !== "object") return [];
+  return Object.entries(inputs.options as Record<string, unknown>).flatMap(([key, v]) => {
+    const rule = Object.hasOwn(rules, key) ? rules[key] : undefined;
+    const failure = rule && typeof v === "string" ? rule(`options["${key}"]`, v) : undefined;
+    return failure ? [failure] : [];
+  });
 }
 
 /** `enableIpv4: false` (`--ipv4=false`): an IPv6-only network, so IPv6 on and no IPv4 pool. */
@@ -208,13 +342,14 @@ export function overlayOptionProblems(inputs: any): CheckFailure[] {
   const mtu = integerProblem("mtu", inputs.mtu, 68, 65535);
   if (mtu) failures.push(mtu);
   failures.push(...booleanProblems(inputs, ["encrypted"]));
+  failures.push(...optionValueProblems(inputs, OVERLAY_OPTION_RULES));
   failures.push(...verifyProblems(inputs));
   if (known(inputs.vxlanIds)) {
     if (!Array.isArray(inputs.vxlanIds)) {
       failures.push({ property: "vxlanIds", reason: "vxlanIds must be a list of VXLAN IDs, one per subnet" });
     } else {
       inputs.vxlanIds.forEach((v: unknown, i: number) => {
-        const p = integerProblem(`vxlanIds[${i}]`, v, 4097, 16777215);
+        const p = integerProblem(`vxlanIds[${i}]`, v, VXLAN_ID_MIN, VXLAN_ID_MAX);
         if (p) failures.push(p);
       });
       // Without declared subnets the swarm allocates one, and one ID may be given for it.
@@ -242,6 +377,8 @@ function verifyProblems(inputs: any): CheckFailure[] {
   if (failures.length > 0) return failures;
   if (known(v.hosts) && (!Array.isArray(v.hosts) || v.hosts.length < 2)) {
     failures.push({ property: "verify", reason: "verify.hosts must list the connections of two hosts or more" });
+  } else if (known(v.hosts)) {
+    v.hosts.forEach((h: unknown, i: number) => failures.push(...connectionProblems(`verify.hosts[${i}]`, h)));
   }
   return failures;
 }

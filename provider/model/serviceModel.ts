@@ -53,6 +53,12 @@ export interface TaskInfo {
   readonly message: string;
   /** Its container, once it has one. */
   readonly containerId: string;
+  /**
+   * For a standalone container on an attachable overlay (no service: the swarm keeps a network
+   * attachment task for it, which `docker service ps` never lists), that container's ID; "" for a
+   * service's task.
+   */
+  readonly attachedContainerId: string;
   /** Its addresses, by network ID (CIDR form, as the swarm allocated them). */
   readonly addresses: Record<string, string[]>;
   /** The networks its spec asks for: the service's networks when the task was made. */
@@ -106,6 +112,7 @@ export function taskFromApi(t: any): TaskInfo {
     error: String(t.Status?.Err ?? ""),
     message: String(t.Status?.Message ?? ""),
     containerId: String(t.Status?.ContainerStatus?.ContainerID ?? ""),
+    attachedContainerId: String(t.Spec?.NetworkAttachmentSpec?.ContainerID ?? ""),
     addresses: Object.fromEntries(
       (t.NetworksAttachments ?? []).map((a: any) => [String(a.Network?.ID ?? ""), [...(a.Addresses ?? [])]]),
     ),

@@ -1,31 +1,55 @@
 /** `check` rules of SwarmNode: membership, addresses, join token, pools, spec. Pure. */
-import { cidrProblem, parseCidr } from "./cidr";
+import { cidrProblem, parseCidr, parseIp } from "./cidr";
 import { parseDuration } from "./swarmModel";
 import {
   booleanProblems,
+  connectionProblems,
   integerProblem,
   known,
   oneOfProblem,
   probeProblems,
   stringMapProblems,
+  unknownArgProblems,
   type CheckFailure,
 } from "./validation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs are validated here, then typed */
 
 const SWARM_TOKEN_RE = /^SWMTKN-1-[0-9a-z]{20,}-[0-9a-z]{10,}$/;
-// An address the engine accepts for --advertise-addr/--listen-addr/--data-path-addr: an IP, a
-// host name or an interface name, with an optional port.
-const SWARM_ADDR_RE = /^(\[[0-9a-fA-F:.]+\]|[a-zA-Z0-9_.:-]+?)(:\d{1,5})?$/;
 const INIT_ONLY = ["dataPathPort", "defaultAddrPool", "subnetSize", "forceNewCluster"] as const;
+// A host name or a network interface name (eth0, br-lan.10).
+const HOST_OR_IFACE_RE = /^[a-zA-Z0-9_]([a-zA-Z0-9_.-]*[a-zA-Z0-9_])?$/;
 
-function addrProblem(field: string, v: unknown): CheckFailure | undefined {
+/**
+ * Why an address is not one the engine takes for --advertise-addr, --listen-addr,
+ * --data-path-addr or a join's remote address: an IP (IPv6 in brackets when a port follows), a
+ * host or interface name, optionally with :port. `specific` refuses the unspecified address
+ * (0.0.0.0, ::), which no other node can reach.
+ */
+function addrProblem(field: string, v: unknown, specific = false): CheckFailure | undefined {
   if (!known(v)) return undefined;
-  const m = typeof v === "string" ? SWARM_ADDR_RE.exec(v) : null;
-  if (!m || (m[2] && Number(m[2].slice(1)) > 65535)) {
+  const form = `${field} "${String(v)}" must be an IP address, host or interface name, optionally with :port (IPv6 in brackets: [fd00::1]:2377)`;
+  if (typeof v !== "string") return { property: field, reason: form };
+  const bracketed = /^\[([^\]]*)\](?::(.*))?$/.exec(v);
+  let host: string;
+  let port: string | undefined;
+  if (bracketed) [, host, port] = bracketed;
+  else if ((v.match(/:/g) ?? []).length > 1)
+    host = v; // a bare IPv6 address: no port
+  else [host, port] = v.split(":");
+  const ip = parseIp(host);
+  const hostOk =
+    bracketed || host.includes(":")
+      ? ip?.family === 6
+      : ip !== undefined || (HOST_OR_IFACE_RE.test(host) && !/^[\d.]+$/.test(host));
+  if (!hostOk) return { property: field, reason: form };
+  if (port !== undefined && (!/^\d{1,5}$/.test(port) || Number(port) < 1 || Number(port) > 65535)) {
+    return { property: field, reason: `${field} "${v}": port "${port}" must be a number from 1 to 65535` };
+  }
+  if (specific && ip?.value === 0n) {
     return {
       property: field,
-      reason: `${field} "${String(v)}" must be an IP address, host or interface name, optionally with :port`,
+      reason: `${field} "${v}" is the unspecified address, which other nodes cannot reach: give this host's address (or interface name) on the network the nodes share`,
     };
   }
   return undefined;
@@ -136,9 +160,30 @@ function addrPoolProblems(pools: unknown, subnetSize: unknown): CheckFailure[] {
   return failures;
 }
 
+/** The arguments of a SwarmNode, as its provider takes them. */
+export const SWARM_NODE_ARGS = [
+  "join",
+  "advertiseAddr",
+  "listenAddr",
+  "dataPathAddr",
+  "dataPathPort",
+  "defaultAddrPool",
+  "subnetSize",
+  "forceNewCluster",
+  "spec",
+  "role",
+  "availability",
+  "nodeLabels",
+  "rotateTokens",
+  "forceLeave",
+  "managerConnection",
+  "preflight",
+  "connection",
+];
+
 /** Checks a SwarmNode's inputs. */
 export function swarmNodeProblems(inputs: any): CheckFailure[] {
-  const failures: CheckFailure[] = [];
+  const failures: CheckFailure[] = unknownArgProblems(inputs, SWARM_NODE_ARGS);
   const push = (f: CheckFailure | undefined): void => void (f && failures.push(f));
   if (known(inputs.join)) {
     failures.push(...joinProblems(inputs.join));
@@ -159,7 +204,11 @@ export function swarmNodeProblems(inputs: any): CheckFailure[] {
       }
     }
   }
-  for (const f of ["advertiseAddr", "listenAddr", "dataPathAddr"]) push(addrProblem(f, inputs[f]));
+  push(addrProblem("advertiseAddr", inputs.advertiseAddr, true));
+  push(addrProblem("dataPathAddr", inputs.dataPathAddr, true));
+  push(addrProblem("listenAddr", inputs.listenAddr));
+  failures.push(...connectionProblems("connection", inputs.connection));
+  failures.push(...connectionProblems("managerConnection", inputs.managerConnection));
   push(integerProblem("dataPathPort", inputs.dataPathPort, 1024, 49151));
   failures.push(...addrPoolProblems(inputs.defaultAddrPool, inputs.subnetSize));
   push(integerProblem("subnetSize", inputs.subnetSize, 8, 29));

@@ -6,6 +6,7 @@
  * networkValidation.ts, attachmentValidation.ts, swarmValidation.ts.
  */
 import { parseIp } from "./cidr";
+import { hostProblem } from "./connection";
 import { isUnknown } from "./values";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs are validated here, then typed */
@@ -124,5 +125,92 @@ export function probeProblems(
   }
   const t = integerProblem(`${field}.timeoutSeconds`, v.timeoutSeconds, 1, 60);
   if (t) failures.push({ ...t, property: field });
+  return failures;
+}
+
+/** Edit distance (insertions, deletions, substitutions), for "did you mean". */
+function distance(a: string, b: string): number {
+  let row = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const next = [i];
+    for (let j = 1; j <= b.length; j++) {
+      next[j] = Math.min(row[j] + 1, next[j - 1] + 1, row[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    row = next;
+  }
+  return row[b.length];
+}
+
+/**
+ * Arguments the resource does not take (a typo, or a field of a nested object such as `subnet`),
+ * which would otherwise be dropped without a word. `hints` say where such a field goes; any other
+ * unknown name gets the nearest of `args`. `internal` are inputs the resource classes add; keys
+ * the SDK adds (`__provider`) and values left undefined are no arguments either.
+ */
+export function unknownArgProblems(
+  inputs: any,
+  args: readonly string[],
+  opts: { internal?: readonly string[]; hints?: Readonly<Record<string, string>>; at?: string } = {},
+): CheckFailure[] {
+  if (!known(inputs) || typeof inputs !== "object" || Array.isArray(inputs)) return [];
+  const at = opts.at ?? "";
+  const accepted = [...args, ...(opts.internal ?? [])];
+  return Object.keys(inputs)
+    .filter((k) => !k.startsWith("__") && inputs[k] !== undefined && !accepted.includes(k))
+    .map((k) => {
+      const near = (a: string): number => distance(k.toLowerCase(), a.toLowerCase());
+      const nearest = [...args].sort((a, b) => near(a) - near(b))[0];
+      const fix =
+        opts.hints?.[k] ??
+        (nearest !== undefined && near(nearest) <= Math.max(2, k.length / 3)
+          ? `did you mean ${at}${nearest}?`
+          : `the arguments are ${args.map((a) => at + a).join(", ")}`);
+      return { property: `${at}${k}`, reason: `unknown argument ${at}${k}: ${fix}` };
+    });
+}
+
+const CONNECTION_FIELDS = ["host", "caMaterial", "certMaterial", "keyMaterial"];
+const PEM = (label: string): RegExp => new RegExp(`-----BEGIN ${label}-----[\\s\\S]+-----END ${label}-----`);
+const CERTIFICATE = PEM("CERTIFICATE");
+// PKCS#8, PKCS#1 (RSA), SEC1 (EC), and OpenSSH's own format (ssh-keygen's default).
+const PRIVATE_KEY = PEM("(?:RSA |EC |ENCRYPTED |OPENSSH )?PRIVATE KEY");
+
+/**
+ * An engine connection (`connection`, `managerConnection`, each of `verify.hosts`): a host the
+ * library can dial, and key material in the form the TLS or SSH client reads. Key material is a
+ * secret: the messages never show it.
+ */
+export function connectionProblems(field: string, conn: any): CheckFailure[] {
+  if (!known(conn)) return [];
+  const shape = `${field} must be { host?, caMaterial?, certMaterial?, keyMaterial? }`;
+  if (typeof conn !== "object" || Array.isArray(conn)) return [{ property: field, reason: shape }];
+  const failures = unknownArgProblems(conn, CONNECTION_FIELDS, { at: `${field}.` });
+  const host = conn.host;
+  let scheme: string | undefined;
+  if (known(host)) {
+    const problem = typeof host === "string" ? hostProblem(host) : `${JSON.stringify(host)} is not a string`;
+    if (problem) failures.push({ property: `${field}.host`, reason: `${field}.host ${problem}` });
+    else scheme = new URL(host).protocol;
+  }
+  const material = (name: string, re: RegExp, form: string, file: string): void => {
+    const v = conn[name];
+    if (known(v) && (typeof v !== "string" || !re.test(v))) {
+      failures.push({
+        property: `${field}.${name}`,
+        reason: `${field}.${name} is not ${form}: give the file's text, e.g. fs.readFileSync("${file}", "utf8")`,
+      });
+    }
+  };
+  const certificate = "a PEM certificate (-----BEGIN CERTIFICATE-----)";
+  material("caMaterial", CERTIFICATE, certificate, "ca.pem");
+  material("certMaterial", CERTIFICATE, certificate, "cert.pem");
+  material("keyMaterial", PRIVATE_KEY, "a PEM or OpenSSH private key (-----BEGIN ... PRIVATE KEY-----)", "key.pem");
+  const tls = scheme === "tcp:" || scheme === "http:" || scheme === "https:";
+  if (tls && (conn.certMaterial === undefined) !== (conn.keyMaterial === undefined)) {
+    failures.push({
+      property: `${field}.certMaterial`,
+      reason: `${field}.certMaterial and ${field}.keyMaterial go together (a TLS client certificate and its key): give both or neither`,
+    });
+  }
   return failures;
 }

@@ -22,26 +22,13 @@ import { Engine, type ContainerInfo } from "../engine/engine";
 import { sameAddress } from "../model/cidr";
 import { OWNER_LABEL, sameStack, type EndpointInfo, type NetworkInfo } from "../model/model";
 import { picked, withoutUndefined } from "../model/values";
-import { attachmentProblems } from "../model/attachmentValidation";
+import { ATTACHMENT_ARGS, ATTACHMENT_INTERNAL, attachmentProblems } from "../model/attachmentValidation";
 import { failedCheck } from "../model/validation";
 import { attachmentNeeds } from "../model/engineFeatures";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
 
-const INPUT_FIELDS = [
-  "network",
-  "container",
-  "aliases",
-  "ipv4Address",
-  "ipv6Address",
-  "linkLocalIps",
-  "driverOptions",
-  "gwPriority",
-  "adopt",
-  "owner",
-  "networkSubnets",
-  "connection",
-] as const;
+const INPUT_FIELDS = [...ATTACHMENT_ARGS, ...ATTACHMENT_INTERNAL];
 
 /**
  * The container's settings on the network. Found by network ID, or by the network's name, under

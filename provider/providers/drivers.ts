@@ -34,7 +34,7 @@ export const overlayDriver: NetworkDriver = {
     // `--opt encrypted` is a flag: the option is present with an empty value, or absent.
     return { ...typedOptions(inputs, valued), ...(inputs.encrypted === true ? { [encrypted]: "" } : {}) };
   },
-  extraFields: ["ingress", "clusterId", "swarmNodeId", "verify"],
+  extraFields: ["ingress", "clusterId", "swarmNodeId", "verify", "nodeConnections"],
   async precondition(engine, spec) {
     const swarm = await engine.localSwarm();
     if (!swarm.isManager) {

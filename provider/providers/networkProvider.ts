@@ -30,7 +30,7 @@ import {
   type NetworkInfo,
   type NetworkSpec,
 } from "../model/model";
-import { networkProblems } from "../model/networkValidation";
+import { NETWORK_ARGS, networkArgProblems, networkProblems } from "../model/networkValidation";
 import { networkNeeds } from "../model/engineFeatures";
 import { failedCheck, type CheckFailure } from "../model/validation";
 
@@ -40,7 +40,7 @@ import { failedCheck, type CheckFailure } from "../model/validation";
 export interface NetworkDriver {
   readonly driver: NetworkSpec["driver"];
   /** The resource type, for messages. */
-  readonly kind: string;
+  readonly kind: "BridgeNetwork" | "OverlayNetwork";
   /** Driver-specific input problems. */
   problems(inputs: any): CheckFailure[];
   /** Driver options the typed fields stand for. */
@@ -53,19 +53,8 @@ export interface NetworkDriver {
   verify?(inputs: any): Promise<Record<string, unknown>>;
 }
 
-const SHARED_FIELDS = [
-  "owner",
-  "ipamConfigs",
-  "ipamDriver",
-  "ipamOptions",
-  "ipv6",
-  "internal",
-  "attachable",
-  "labels",
-  "disconnectOnDelete",
-  "adopt",
-  "connection",
-] as const;
+// The checked inputs: check resolves the name and merges the typed options into `options`.
+const SHARED_FIELDS = ["owner", ...NETWORK_ARGS.filter((f) => f !== "name" && f !== "options")];
 
 /** Outputs: the checked inputs, overlaid with what the engine reports. */
 function outputsOf(inputs: any, info: NetworkInfo, adopted: boolean): any {
@@ -184,9 +173,106 @@ async function usedByServices(engine: Engine, id: string, kind: string, err: unk
   );
 }
 
+/** The containers on this engine that keep the network in use: named, or disconnected (`disconnect`). */
+async function freeHere(engine: Engine, id: string, kind: string, disconnect: boolean): Promise<void> {
+  const info = await engine.inspectNetwork(id);
+  // The swarm's load-balancer endpoint (lb-<network>) is the engine's own and goes with the network.
+  const users = info?.containers.filter((c) => !c.containerId.startsWith("lb-")) ?? [];
+  if (users.length > 0 && !disconnect) {
+    throw new Error(
+      `${kind} "${info!.name}" on ${engine.host} is still used by ${users.length} container(s): ${listContainers(users)}. ` +
+        `Disconnect them (docker network disconnect ${info!.name} <container>) or set disconnectOnDelete: true`,
+    );
+  }
+  for (const c of users) await engine.disconnect(id, c.containerId, true);
+  if (info) await removeWhenFree(engine, id);
+}
+
+/** A standalone container on another node, as the managers know it: by ID and node. */
+interface RemoteAttachment {
+  readonly containerId: string;
+  readonly nodeId: string;
+  readonly hostname: string;
+}
+
+/**
+ * The container behind a task that keeps a swarm-scoped network in use ("in use by task T"):
+ * a standalone container attached on its own node, which the managers know only as a network
+ * attachment task (never listed, but inspectable); undefined for any other task.
+ */
+async function remoteAttachment(engine: Engine, err: unknown): Promise<RemoteAttachment | undefined> {
+  const taskId = /in use by task (\S+)/i.exec(String((err as Error)?.message))?.[1];
+  const task = taskId ? await engine.inspectTask(taskId) : undefined;
+  if (!task?.attachedContainerId) return undefined;
+  const node = await engine.inspectNode(task.nodeId);
+  return { containerId: task.attachedContainerId, nodeId: task.nodeId, hostname: node?.hostname || task.nodeId };
+}
+
+/**
+ * Disconnects a container on another node (`disconnectOnDelete`) through the engine among
+ * `nodeConnections` (an OverlayNetwork's cluster hosts) that is that node; throws, changing
+ * nothing, when none is.
+ */
+async function disconnectElsewhere(
+  id: string,
+  name: string,
+  kind: string,
+  user: RemoteAttachment,
+  nodeConnections: Connection[],
+): Promise<void> {
+  for (const c of nodeConnections) {
+    const e = Engine.connect(c);
+    if ((await e.localSwarm()).nodeId === user.nodeId) return void (await e.disconnect(id, user.containerId, true));
+  }
+  throw new Error(
+    `${kind} "${name}": disconnectOnDelete cannot reach the engine of ${user.hostname}, where container ${user.containerId.slice(0, 12)} still uses it. Nothing was changed. ` +
+      "Give the OverlayNetwork swarm: the SwarmCluster of that host (its hosts' connections are used), or disconnect it there (docker -H <host> network disconnect)",
+  );
+}
+
+/**
+ * A swarm-scoped network the managers refuse to remove "in use by task": named (the container
+ * and its host; the managers reveal one at a time), or, with `disconnect`, each container
+ * disconnected on its node and the removal tried again, bounded.
+ */
+async function freeElsewhere(
+  engine: Engine,
+  id: string,
+  kind: string,
+  disconnect: boolean,
+  nodeConnections: Connection[],
+  refusal: unknown,
+): Promise<void> {
+  const name = (await engine.inspectNetwork(id))?.name ?? id;
+  const end = Date.now() + ENDPOINTS_GONE_MS;
+  const disconnected = new Set<string>();
+  for (let err = refusal; ;) {
+    const user = await remoteAttachment(engine, err);
+    if (!user) throw err;
+    if (!disconnect) {
+      throw new Error(
+        `${kind} "${name}" on ${engine.host} is still used by container ${user.containerId.slice(0, 12)} on ${user.hostname} (attached there; the swarm names one container at a time). Nothing was changed. ` +
+          `Disconnect it on its host (docker -H <host> network disconnect ${name} ${user.containerId.slice(0, 12)}), or set disconnectOnDelete: true (with the OverlayNetwork's swarm set to the SwarmCluster of that host, so that it can reach its engine)`,
+      );
+    }
+    // The attachment task goes a moment after its container is disconnected.
+    if (!disconnected.has(user.containerId)) await disconnectElsewhere(id, name, kind, user, nodeConnections);
+    else if (Date.now() > end) throw err;
+    else await sleep(250);
+    disconnected.add(user.containerId);
+    try {
+      return await removeWhenFree(engine, id);
+    } catch (e) {
+      if (!/in use by task/i.test(String((e as Error)?.message))) throw e;
+      err = e;
+    }
+  }
+}
+
 /**
  * `docker network rm`: at once when nothing is on it; else inspected to say by whom, or to
- * disconnect them (`disconnect`); a swarm-scoped network until its local copy is gone too.
+ * disconnect them (`disconnect`: here, or on the other nodes of `nodeConnections`); a
+ * swarm-scoped network until its local copy is gone too.
  */
 async function removeNetwork(
   engine: Engine,
@@ -194,23 +280,16 @@ async function removeNetwork(
   scope: string | undefined,
   disconnect: boolean,
   kind: string,
+  nodeConnections: Connection[] = [],
 ): Promise<void> {
   try {
     await engine.removeNetwork(id);
   } catch (err) {
-    if (/in use by service/i.test(String((err as Error)?.message))) throw await usedByServices(engine, id, kind, err);
-    if (!inUse(err)) throw err;
-    const info = await engine.inspectNetwork(id);
-    // The swarm's load-balancer endpoint (lb-<network>) is the engine's own and goes with the network.
-    const users = info?.containers.filter((c) => !c.containerId.startsWith("lb-")) ?? [];
-    if (users.length > 0 && !disconnect) {
-      throw new Error(
-        `${kind} "${info!.name}" on ${engine.host} is still used by ${users.length} container(s): ${listContainers(users)}. ` +
-          `Disconnect them (docker network disconnect ${info!.name} <container>) or set disconnectOnDelete: true`,
-      );
-    }
-    for (const c of users) await engine.disconnect(id, c.containerId, true);
-    if (info) await removeWhenFree(engine, id);
+    const message = String((err as Error)?.message);
+    if (/in use by service/i.test(message)) throw await usedByServices(engine, id, kind, err);
+    if (/in use by task/i.test(message)) await freeElsewhere(engine, id, kind, disconnect, nodeConnections, err);
+    else if (inUse(err)) await freeHere(engine, id, kind, disconnect);
+    else throw err;
   }
   if (scope === "swarm") await localCopyGone(engine, id);
 }
@@ -221,7 +300,7 @@ const namesBefore = new Map<string, string>();
 export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvider {
   return {
     async check(olds: any, news: any) {
-      const failures = [...networkProblems(news), ...d.problems(news)];
+      const failures = [...networkArgProblems(news, d.kind), ...networkProblems(news), ...d.problems(news)];
       if (failures.length > 0) return failedCheck(news, failures);
       // A replacement is checked again without olds: the name from the check before tells it apart.
       const identity = `${news.owner}\n${news.autoNameScope ?? ""}`;
@@ -284,13 +363,13 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
     },
 
     async update(_id: string, olds: any, news: any) {
-      const { connection, disconnectOnDelete, adopt } = news;
-      return { outs: withoutUndefined({ ...olds, connection, disconnectOnDelete, adopt }) };
+      const { connection, disconnectOnDelete, adopt, nodeConnections } = news;
+      return { outs: withoutUndefined({ ...olds, connection, disconnectOnDelete, adopt, nodeConnections }) };
     },
 
     async delete(id: string, props: any) {
       const engine = Engine.connect(props.connection as Connection | undefined);
-      await removeNetwork(engine, id, props.scope, !!props.disconnectOnDelete, d.kind);
+      await removeNetwork(engine, id, props.scope, !!props.disconnectOnDelete, d.kind, props.nodeConnections);
     },
   };
 }

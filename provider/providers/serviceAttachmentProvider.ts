@@ -19,7 +19,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { diffServiceAttachment } from "../model/diff";
 import { Engine } from "../engine/engine";
 import { picked, sameValue, withoutUndefined } from "../model/values";
-import { serviceAttachmentProblems } from "../model/attachmentValidation";
+import { SERVICE_ATTACHMENT_ARGS, serviceAttachmentProblems } from "../model/attachmentValidation";
 import { failedCheck } from "../model/validation";
 import {
   specWithNetwork,
@@ -32,16 +32,6 @@ import {
 import { sleep } from "./wait";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
-
-const INPUT_FIELDS = [
-  "network",
-  "service",
-  "aliases",
-  "driverOptions",
-  "timeoutSeconds",
-  "adopt",
-  "connection",
-] as const;
 
 /** How long an update may take to converge when `timeoutSeconds` is left out. */
 export const DEFAULT_CONVERGE_TIMEOUT_S = 300;
@@ -204,7 +194,7 @@ export const serviceAttachmentProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: any, news: any) {
     const failures = serviceAttachmentProblems(news);
     if (failures.length > 0) return failedCheck(news, failures);
-    return { inputs: picked(news, INPUT_FIELDS) };
+    return { inputs: picked(news, SERVICE_ATTACHMENT_ARGS) };
   },
 
   async diff(_id: string, olds: any, news: any) {

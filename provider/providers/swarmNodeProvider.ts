@@ -32,32 +32,12 @@ import {
   type LocalSwarm,
   type SwarmNodeInfo,
 } from "../model/swarmModel";
-import { swarmNodeProblems } from "../model/swarmValidation";
+import { SWARM_NODE_ARGS, swarmNodeProblems } from "../model/swarmValidation";
 import { failedCheck } from "../model/validation";
 import { preflightJoin } from "./probes";
 import { until } from "./wait";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
-
-const INPUT_FIELDS = [
-  "join",
-  "advertiseAddr",
-  "listenAddr",
-  "dataPathAddr",
-  "dataPathPort",
-  "defaultAddrPool",
-  "subnetSize",
-  "forceNewCluster",
-  "spec",
-  "role",
-  "availability",
-  "nodeLabels",
-  "rotateTokens",
-  "forceLeave",
-  "managerConnection",
-  "preflight",
-  "connection",
-] as const;
 
 /** How long a promotion or demotion may take to show on the node itself. */
 const SETTLE_MS = 30_000;
@@ -223,7 +203,7 @@ export const swarmNodeProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: any, news: any) {
     const failures = swarmNodeProblems(news);
     if (failures.length > 0) return failedCheck(news, failures);
-    return { inputs: picked(news, INPUT_FIELDS) };
+    return { inputs: picked(news, SWARM_NODE_ARGS) };
   },
 
   async diff(_id: string, olds: any, news: any) {

@@ -1,6 +1,6 @@
 /** What every network resource shares: args, outputs, and how args become provider inputs. */
 import * as pulumi from "@pulumi/pulumi";
-import type { Connection, IpamConfig } from "../model/model";
+import { defaultGateway, type Connection, type IpamConfig } from "../model/model";
 import { providerShim } from "../providers/dynamic/shim";
 import type { ProviderKind } from "../providers/dynamic/impl";
 
@@ -48,7 +48,11 @@ export interface NetworkArgs {
   readonly labels?: pulumi.Input<Record<string, pulumi.Input<string>>>;
   /** Driver options (`--opt`). @default none */
   readonly options?: pulumi.Input<Record<string, pulumi.Input<string>>>;
-  /** On destroy, disconnect containers still attached instead of failing. @default false */
+  /**
+   * On destroy, disconnect containers still attached instead of failing (`docker network
+   * disconnect -f`); on an overlay whose `swarm` is a SwarmCluster, also those on the cluster's
+   * other hosts. @default false
+   */
   readonly disconnectOnDelete?: pulumi.Input<boolean>;
   /**
    * Take over an existing network of this `name` instead of creating it (Pulumi's `import` does not
@@ -115,6 +119,27 @@ export function declareConnection(resource: pulumi.Resource, connection: pulumi.
   declaredConnections.set(resource, connection);
 }
 
+/** The IPAM pools each network was declared with, when declared. */
+const declaredPools = new WeakMap<NetworkResource, pulumi.Output<IpamConfig[]>>();
+
+/**
+ * The subnets and gateways an attachment to `network` must respect: the declared pools (known in
+ * a preview, before the network exists; a gateway left out is the one the engine will take),
+ * else the engine's.
+ */
+export function poolsOf(network: NetworkResource): {
+  subnets: pulumi.Output<string[]>;
+  gateways: pulumi.Output<string[]>;
+} {
+  const pools = declaredPools.get(network);
+  return {
+    subnets: (pools ?? network.ipamConfigs).apply((cs) => cs.flatMap((c) => (c.subnet ? [c.subnet] : []))),
+    gateways: pools
+      ? pools.apply((cs) => cs.flatMap((c) => defaultGateway(c) ?? []))
+      : network.ipamConfigs.apply((cs) => cs.flatMap((c) => (c.gateway ? [c.gateway] : []))),
+  };
+}
+
 /** A Docker network managed by Pulumi. */
 export abstract class NetworkResource extends DockerNetworkingResource {
   /** The engine's network ID. */
@@ -156,6 +181,8 @@ export abstract class NetworkResource extends DockerNetworkingResource {
       opts,
     );
     declareConnection(this, connection);
+    if (args.ipamConfigs !== undefined)
+      declaredPools.set(this, pulumi.output(args.ipamConfigs) as pulumi.Output<IpamConfig[]>);
   }
 }
 

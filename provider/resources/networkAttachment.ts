@@ -6,6 +6,7 @@ import {
   NetworkResource,
   outputSlots,
   ownerOf,
+  poolsOf,
   type ConnectionArgs,
 } from "./network";
 import type { Connection } from "../model/model";
@@ -93,6 +94,7 @@ export class NetworkAttachment extends DockerNetworkingResource {
 
   constructor(name: string, args: NetworkAttachmentArgs, opts?: pulumi.CustomResourceOptions) {
     const net = args.network instanceof NetworkResource ? args.network : undefined;
+    const pools = net && poolsOf(net);
     super(
       "NetworkAttachment",
       name,
@@ -100,7 +102,8 @@ export class NetworkAttachment extends DockerNetworkingResource {
         ...outputSlots(ATTACHMENT_OUTPUTS),
         ...args,
         network: net ? net.networkId : args.network,
-        networkSubnets: net?.ipamConfigs.apply((cs) => cs.flatMap((c) => (c.subnet ? [c.subnet] : []))),
+        networkSubnets: pools?.subnets,
+        networkGateways: pools?.gateways,
         connection: args.connection !== undefined ? connectionInput(args.connection) : net && declaredConnection(net),
         owner: ownerOf("NetworkAttachment", name),
       },

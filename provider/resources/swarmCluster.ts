@@ -70,11 +70,13 @@ export class SwarmCluster extends pulumi.ComponentResource {
   constructor(name: string, args: SwarmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("docker-networking:index:SwarmCluster", name, {}, opts);
     const managers = args.managers ?? 1;
-    if (args.hosts.length === 0) throw new Error(`SwarmCluster "${name}": hosts is empty: give at least one engine`);
+    // A ResourceError that hides its stack: the program's mistake, reported as a check failure reads.
+    const refuse = (reason: string): never => {
+      throw new pulumi.ResourceError(`SwarmCluster "${name}": ${reason}`, this, true);
+    };
+    if (!Array.isArray(args.hosts) || args.hosts.length === 0) refuse("hosts is empty: give at least one engine");
     if (!Number.isInteger(managers) || managers < 1 || managers > args.hosts.length) {
-      throw new Error(
-        `SwarmCluster "${name}": managers ${managers} must be a whole number from 1 to the number of hosts (${args.hosts.length})`,
-      );
+      refuse(`managers ${managers} must be a whole number from 1 to the number of hosts (${args.hosts.length})`);
     }
     const [first, ...rest] = args.hosts;
     const init = new SwarmNode(

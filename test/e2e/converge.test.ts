@@ -106,7 +106,13 @@ describe("edits converge: every replace and in-place field, IPv6 spellings, stop
       ipamConfigs: [{ subnet, gateway, ipRange, auxAddresses }, ...(v6 ? [{ subnet: v6.subnet }] : [])],
       ipv6: v6 ? true : undefined,
       labels: { ...declared.labels, [TEST_LABEL]: RUN_ID },
-      connection: key ? { host: process.env.DOCKER_HOST, keyMaterial: project.pulumi.secret(key) } : undefined,
+      // PEM-shaped, as check requires; the local socket's client ignores it.
+      connection: key
+        ? {
+            host: process.env.DOCKER_HOST,
+            keyMaterial: project.pulumi.secret(`-----BEGIN PRIVATE KEY-----\n${key}\n-----END PRIVATE KEY-----\n`),
+          }
+        : undefined,
     });
     const onRunning = new NetworkAttachment("running", {
       network: net,

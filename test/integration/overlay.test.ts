@@ -125,6 +125,23 @@ describe("overlays and swarm membership as a user meets them", function () {
     }
   });
 
+  it("VXLAN IDs below the swarm's own range (which starts at 4097) are the user's to give: check passes them, the engine takes them", async () => {
+    for (const vxlanIds of [[257], [1]]) {
+      const net = await create(overlay, {
+        autoNamePrefix: "ovid",
+        vxlanIds,
+        labels: { [TEST_LABEL]: RUN_ID },
+        connection: conn(h[0]),
+      });
+      try {
+        const inspect = await h[0].docker.getNetwork(net.id).inspect();
+        assert.equal(inspect.Options!["com.docker.network.driver.overlay.vxlanid_list"], String(vxlanIds[0]));
+      } finally {
+        await destroy(overlay, net);
+      }
+    }
+  });
+
   it("a name a local network and a swarm one share is ambiguous to a lookup, as to docker network inspect (where the engine allows the pair)", async () => {
     const name = `dup-${RUN_ID}`;
     const Labels = { [TEST_LABEL]: RUN_ID };

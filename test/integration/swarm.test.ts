@@ -126,6 +126,53 @@ describe("swarm and overlay networks on a multi-host lab", function () {
       }
     });
 
+    it("deleting an overlay a container on a worker still uses names it and its host; disconnectOnDelete reaches the cluster's nodes", async function () {
+      const name = `ovother-${RUN_ID}`;
+      const nodeConnections = [conn(h[0]), conn(h[1]), conn(h[2])];
+      let net: Created | undefined = await create(overlay, {
+        name,
+        attachable: true,
+        labels: { [TEST_LABEL]: RUN_ID },
+        connection: conn(h[0]),
+      });
+      try {
+        // Out of band, on the worker: docker network connect there, as another tool would.
+        const c = await startContainer(h[1].docker, "other");
+        containers.push(c);
+        await h[1].docker.getNetwork(name).connect({ Container: c.id });
+        const refused = async (outs: object, expected: RegExp[]): Promise<void> => {
+          await assert.rejects(overlay.delete!(net!.id, { ...net!.outs, ...outs }), (e: Error) => {
+            for (const re of expected) assert.match(e.message, re);
+            return true;
+          });
+          assert.ok(await Engine.connect(conn(h[0])).findNetwork(name), "the network is still there");
+          const seen = await c.inspect();
+          assert.ok(Object.keys(seen.NetworkSettings.Networks).includes(name), "the container is still attached");
+        };
+        await refused({}, [
+          new RegExp(
+            `OverlayNetwork "${name}" on \\S+ is still used by container ${c.id.slice(0, 12)} on ${h[1].hostname} \\(attached there; the swarm names one container at a time\\)\\. Nothing was changed\\.`,
+          ),
+          /set disconnectOnDelete: true \(with the OverlayNetwork's swarm set to the SwarmCluster of that host/,
+        ]);
+        await refused({ disconnectOnDelete: true }, [
+          new RegExp(
+            `disconnectOnDelete cannot reach the engine of ${h[1].hostname}, where container ${c.id.slice(0, 12)} still uses it\\. Nothing was changed\\.`,
+          ),
+        ]);
+        await overlay.delete!(net.id, { ...net.outs, disconnectOnDelete: true, nodeConnections });
+        net = undefined;
+        assert.equal(await Engine.connect(conn(h[0])).findNetwork(name), undefined, "the network is gone");
+        assert.deepEqual(
+          Object.keys((await c.inspect()).NetworkSettings.Networks),
+          ["bridge"],
+          "disconnected on the worker",
+        );
+      } finally {
+        if (net) await destroy(overlay, { ...net, outs: { ...net.outs, disconnectOnDelete: true, nodeConnections } });
+      }
+    });
+
     it("encrypted overlay: created with the option; cross-host traffic flows only where the kernel has IPsec", async function () {
       const net = await create(overlay, {
         name: `ovenc-${RUN_ID}`,

@@ -133,6 +133,16 @@ describe("network diff", () => {
       { ...declared, connection: { host: "unix:///a", keyMaterial: "k2" }, disconnectOnDelete: true },
     );
     assert.deepEqual([d.replaces, d.updates], [[], ["connection", "disconnectOnDelete"]]);
+    const nodes = [{ host: "tcp://n1:2376" }, { host: "tcp://n2:2376" }];
+    const grown = diffNetwork(
+      { ...state, nodeConnections: nodes.slice(0, 1) },
+      { ...declared, nodeConnections: nodes },
+    );
+    assert.deepEqual([grown.replaces, grown.updates], [[], ["nodeConnections"]], "a cluster's node added");
+    assert.equal(
+      diffNetwork({ ...state, nodeConnections: nodes }, { ...declared, nodeConnections: nodes }).changes,
+      false,
+    );
     const local = { host: process.env.DOCKER_HOST || "unix:///var/run/docker.sock" };
     assert.equal(
       diffNetwork(state, { ...declared, connection: local }).changes,

@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import { dockerodeOptions, resolveHost } from "../../provider/model/connection";
 import {
+  defaultGateway,
   endpointConfigRequest,
   endpointFromApi,
   MANAGED_LABEL,
@@ -80,6 +81,17 @@ describe("Engine API mapping", () => {
       endpointFromApi({ NetworkID: "n", EndpointID: "e", IPAddress: "10.0.0.5", Gateway: "10.0.0.1" }).ipv4Address,
       "10.0.0.5",
     );
+  });
+});
+
+describe("default gateway", () => {
+  it("is the declared one, else the engine's first address: of the subnet, or the very first of an ip range inside it", () => {
+    assert.equal(defaultGateway({ subnet: "10.0.0.0/24", gateway: "10.0.0.254" }), "10.0.0.254");
+    assert.equal(defaultGateway({ subnet: "10.0.0.0/24" }), "10.0.0.1");
+    assert.equal(defaultGateway({ subnet: "10.0.0.0/24", ipRange: "10.0.0.128/25" }), "10.0.0.128");
+    assert.equal(defaultGateway({ subnet: "10.0.0.0/24", ipRange: "10.0.0.0/25" }), "10.0.0.1");
+    assert.equal(defaultGateway({ subnet: "fd00:1::/64" }), "fd00:1:0:0:0:0:0:1");
+    assert.equal(defaultGateway({ subnet: "not a cidr" }), undefined);
   });
 });
 

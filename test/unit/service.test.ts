@@ -41,6 +41,7 @@ const task = (over: Partial<TaskInfo>): TaskInfo => ({
   desiredState: "running",
   error: "",
   containerId: "c",
+  attachedContainerId: "",
   addresses: {},
   specNetworks: [],
   message: "",

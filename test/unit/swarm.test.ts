@@ -181,7 +181,7 @@ describe("swarm validation", () => {
       overlayOptionProblems({ vxlanIds: [5000], ipamConfigs: [{ subnet: "10.1.0.0/24" }], mtu: 1400 }),
       [],
     );
-    const f = overlayOptionProblems({ vxlanIds: [1, 5000], ipamConfigs: [{ subnet: "10.1.0.0/24" }], mtu: 20 });
+    const f = overlayOptionProblems({ vxlanIds: [0, 5000], ipamConfigs: [{ subnet: "10.1.0.0/24" }], mtu: 20 });
     assert.deepEqual(props(f).sort(), ["mtu", "vxlanIds", "vxlanIds[0]"]);
     assert.deepEqual(overlayOptionProblems({ vxlanIds: [5000] }), [], "one ID for the subnet the swarm allocates");
     assert.match(overlayOptionProblems({ vxlanIds: [5000, 5001] })[0].reason, /no subnet is declared: give one ID/);

@@ -39,6 +39,7 @@ describe("SwarmCluster wiring (Pulumi mocks)", function () {
               },
             };
           }
+          created[args.name] = { inputs: args.inputs };
           return { id: `${args.name}-id`, state: args.inputs };
         },
         call: (args) => args.inputs,
@@ -70,14 +71,34 @@ describe("SwarmCluster wiring (Pulumi mocks)", function () {
     for (const n of [n1, n2, n3]) assert.deepEqual(n.managerConnection, { host: "unix:///a.sock" });
     assert.equal(await outputValue(cluster.workerToken), TOKENS.workerToken);
     // Mocks do not apply additionalSecretOutputs: the e2e swarm stack checks the tokens are secret.
+    const key = "-----BEGIN OPENSSH PRIVATE KEY-----\nk\n-----END OPENSSH PRIVATE KEY-----\n";
+    const keyed = new lib.SwarmCluster("k", {
+      hosts: [
+        { connection: { host: "ssh://a" }, advertiseAddr: "192.0.2.1" },
+        { connection: { host: "ssh://b", keyMaterial: key }, advertiseAddr: "192.0.2.2" },
+      ],
+    });
+    const ov = new lib.OverlayNetwork("ov", { swarm: keyed });
+    await outputValue(ov.networkId);
+    const nodeConnections = created.ov?.inputs.nodeConnections;
+    assert.ok(isSecretValue(nodeConnections), "a host's key material makes the node connections secret");
+    assert.deepEqual(nodeConnections.value, [{ host: "ssh://a" }, { host: "ssh://b", keyMaterial: key }]);
   });
 
   it("refuses an empty host list and a managers count outside 1..hosts", () => {
-    assert.throws(() => new lib.SwarmCluster("e", { hosts: [] }), /SwarmCluster "e": hosts is empty/);
+    const refused = (e: unknown, re: RegExp): boolean => {
+      assert.ok(e instanceof pulumi.ResourceError && e.hideStack, "a ResourceError that hides its stack");
+      assert.match(e.message, re);
+      return true;
+    };
+    assert.throws(
+      () => new lib.SwarmCluster("e", { hosts: [] }),
+      (e) => refused(e, /SwarmCluster "e": hosts is empty/),
+    );
     const hosts = [{ advertiseAddr: "192.0.2.1" }];
     assert.throws(
       () => new lib.SwarmCluster("m", { hosts, managers: 2 }),
-      /SwarmCluster "m": managers 2 must be a whole number from 1 to the number of hosts \(1\)/,
+      (e) => refused(e, /SwarmCluster "m": managers 2 must be a whole number from 1 to the number of hosts \(1\)/),
     );
   });
 });

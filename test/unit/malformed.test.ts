@@ -1,0 +1,269 @@
+/**
+ * Inputs a new user gets wrong, through each provider's `check` (what `pulumi preview` runs, before
+ * anything touches an engine): each must be refused naming its field and the fix; what the engine
+ * accepts must pass. One row per input. test/integration/malformed.test.ts shows, on a real engine,
+ * that the engine refuses (or accepts) the same inputs.
+ */
+import * as assert from "node:assert/strict";
+import { providers } from "../../provider/providers/dynamic/impl";
+import { timeoutReason } from "../../provider/engine/engine";
+import { UNKNOWN } from "../../provider/model/values";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- raw property bags, as the SDK hands them to check */
+
+/** What each resource needs besides the row's inputs, so that only the row's field is wrong. */
+const base: Record<keyof typeof providers, object> = {
+  BridgeNetwork: { name: "net" },
+  OverlayNetwork: { name: "net" },
+  NetworkAttachment: { network: "net", container: "app" },
+  ServiceAttachment: { network: "net", service: "web" },
+  SwarmNode: {},
+};
+
+async function reasonsOf(kind: keyof typeof providers, inputs: object): Promise<string[]> {
+  const r: any = await providers[kind].check!({}, { ...base[kind], ...inputs });
+  return (r.failures ?? []).map((f: { reason: string }) => f.reason);
+}
+
+// Shaped as the TLS and SSH clients read them; check never parses the base64 body.
+const CERT = "-----BEGIN CERTIFICATE-----\nMIIBszCCAVmgAwIBAgIU\n-----END CERTIFICATE-----\n";
+const KEY = "-----BEGIN PRIVATE KEY-----\nMIGHAgEAMBMGByqGSM49\n-----END PRIVATE KEY-----\n";
+const SSH_KEY = "-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+
+/** [resource, inputs, what the one failure must say]. */
+const refused: [keyof typeof providers, object, RegExp][] = [
+  // connection.host: what new URL() accepts but cannot be dialled, and what it does not accept.
+  [
+    "BridgeNetwork",
+    { connection: { host: "unix://" } },
+    /^connection\.host "unix:\/\/" names no socket: use unix:\/\/\//,
+  ],
+  ["BridgeNetwork", { connection: { host: "ssh://" } }, /^connection\.host "ssh:\/\/" names no host: use/],
+  [
+    "BridgeNetwork",
+    { connection: { host: "unix://var/run/docker.sock" } },
+    /names host "var": a socket path needs three slashes, unix:\/\/\/var\/run\/docker\.sock$/,
+  ],
+  ["BridgeNetwork", { connection: { host: "tcp//x" } }, /^connection\.host "tcp\/\/x" is not a URL: use unix:\/\/\//],
+  ["BridgeNetwork", { connection: { host: "ftp://x" } }, /^connection\.host "ftp:\/\/x": unsupported scheme "ftp:"/],
+  ["BridgeNetwork", { connection: { host: "tcp://h:99999" } }, /^connection\.host "tcp:\/\/h:99999" is not a URL/],
+  ["BridgeNetwork", { connection: { host: "tcp://h:0" } }, /^connection\.host "tcp:\/\/h:0": port 0 is no port/],
+  ["BridgeNetwork", { connection: { host: 42 } }, /^connection\.host 42 is not a string/],
+  [
+    "BridgeNetwork",
+    { connection: { host: "/var/run/docker.sock" } },
+    /^connection\.host "\/var\/run\/docker\.sock" is not a URL/,
+  ],
+  ["BridgeNetwork", { connection: { host: " " } }, /^connection\.host " " is not a URL/],
+  ["BridgeNetwork", { connection: "tcp://h:2375" }, /^connection must be \{ host\?, caMaterial\?/],
+  [
+    "BridgeNetwork",
+    { connection: { hots: "tcp://h:2375" } },
+    /^unknown argument connection\.hots: did you mean connection\.host\?/,
+  ],
+  ["NetworkAttachment", { connection: { host: "unix://" } }, /^connection\.host "unix:\/\/" names no socket/],
+  ["ServiceAttachment", { connection: { host: "ssh://" } }, /^connection\.host "ssh:\/\/" names no host/],
+  ["SwarmNode", { managerConnection: { host: "ssh://" } }, /^managerConnection\.host "ssh:\/\/" names no host/],
+  [
+    "OverlayNetwork",
+    { verify: { hosts: [{ host: "unix:///var/run/docker.sock" }, { host: "unix://" }] } },
+    /^verify\.hosts\[1\]\.host "unix:\/\/" names no socket/,
+  ],
+  // Key material: the field is named, the secret never shown.
+  [
+    "BridgeNetwork",
+    { connection: { host: "tcp://h:2376", caMaterial: "not a pem" } },
+    /^connection\.caMaterial is not a PEM certificate \(-----BEGIN CERTIFICATE-----\): give the file's text, e\.g\. fs\.readFileSync\("ca\.pem", "utf8"\)$/,
+  ],
+  [
+    "SwarmNode",
+    { connection: { host: "ssh://root@h", keyMaterial: "not a key" } },
+    /^connection\.keyMaterial is not a PEM or OpenSSH private key/,
+  ],
+  [
+    "BridgeNetwork",
+    { connection: { host: "tcp://h:2376", caMaterial: CERT, certMaterial: CERT } },
+    /^connection\.certMaterial and connection\.keyMaterial go together/,
+  ],
+  // IPAM the engine refuses.
+  [
+    "BridgeNetwork",
+    { ipamConfigs: [{ subnet: "10.80.0.0/24", gateway: "10.80.0.0" }] },
+    /^ipamConfigs\[0\]\.gateway 10\.80\.0\.0 is the network address of subnet 10\.80\.0\.0\/24: give a host address/,
+  ],
+  [
+    "BridgeNetwork",
+    { ipamConfigs: [{ subnet: "10.80.0.0/24", gateway: "10.80.0.255" }] },
+    /^ipamConfigs\[0\]\.gateway 10\.80\.0\.255 is the broadcast address of subnet 10\.80\.0\.0\/24/,
+  ],
+  [
+    "OverlayNetwork",
+    { ipamConfigs: [{ subnet: "10.80.0.0/24", gateway: "10.80.0.1", auxAddresses: { r: "10.80.0.1" } }] },
+    /^ipamConfigs\[0\]\.auxAddresses\["r"\] 10\.80\.0\.1 is the gateway: the gateway is reserved already, remove this entry/,
+  ],
+  [
+    "BridgeNetwork",
+    { ipamConfigs: [{ subnet: "10.80.0.0/24" }, { subnet: "10.81.0.0/24" }] },
+    /^ipamConfigs\[1\]\.subnet 10\.81\.0\.0\/24 is a second IPv4 subnet \(after ipamConfigs\[0\]\): a bridge network takes one per address family/,
+  ],
+  [
+    "BridgeNetwork",
+    { options: { "com.docker.network.driver.mtu": "abc" } },
+    /^options\["com\.docker\.network\.driver\.mtu"\] "abc" must be a whole number from 68 to 65535/,
+  ],
+  [
+    "BridgeNetwork",
+    { options: { "com.docker.network.bridge.enable_icc": "maybe" } },
+    /^options\["com\.docker\.network\.bridge\.enable_icc"\] "maybe" must be "true" or "false"/,
+  ],
+  [
+    "OverlayNetwork",
+    { options: { "com.docker.network.driver.overlay.vxlanid_list": "4100,x" } },
+    /^options\["com\.docker\.network\.driver\.overlay\.vxlanid_list"\] "x" must be a whole number from 1 to 16777215/,
+  ],
+  ["BridgeNetwork", { name: "bridge" }, /^name "bridge" is one of the engine's own networks \(bridge, host, none\)/],
+  ["OverlayNetwork", { name: "host" }, /^name "host" is one of the engine's own networks/],
+  ["BridgeNetwork", { name: "none" }, /^name "none" is one of the engine's own networks/],
+  // Arguments the resource does not take.
+  [
+    "BridgeNetwork",
+    { subnet: "10.80.0.0/24" },
+    /^unknown argument subnet: it belongs in ipamConfigs: \[\{ subnet: \.\.\. \}\]/,
+  ],
+  ["BridgeNetwork", { labls: { a: "b" } }, /^unknown argument labls: did you mean labels\?/],
+  [
+    "BridgeNetwork",
+    { encrypted: true },
+    /^unknown argument encrypted: encrypted is an argument of OverlayNetwork, not of BridgeNetwork/,
+  ],
+  ["OverlayNetwork", { bridgeName: "br0" }, /^unknown argument bridgeName: bridgeName is an argument of BridgeNetwork/],
+  ["NetworkAttachment", { alias: ["a"] }, /^unknown argument alias: did you mean aliases\?/],
+  ["NetworkAttachment", { ip: "10.0.0.5" }, /^unknown argument ip: did you mean ipv4Address \(or ipv6Address\)\?/],
+  ["ServiceAttachment", { networks: "net" }, /^unknown argument networks: did you mean network\?/],
+  ["SwarmNode", { advertiseAddress: "10.0.0.1" }, /^unknown argument advertiseAddress: did you mean advertiseAddr\?/],
+  ["SwarmNode", { zzz: 1 }, /^unknown argument zzz: the arguments are join, advertiseAddr, /],
+  // Attachments the engine refuses by the network's name.
+  [
+    "NetworkAttachment",
+    { network: "host" },
+    /^network "host": a container joins the host network only when it is created/,
+  ],
+  [
+    "NetworkAttachment",
+    { network: "none" },
+    /^network "none": a container joins the none network only when it is created/,
+  ],
+  ["NetworkAttachment", { network: "bridge", aliases: ["a"] }, /^aliases: the default bridge network takes no aliases/],
+  [
+    "NetworkAttachment",
+    { network: "bridge", ipv4Address: "172.17.0.9" },
+    /^ipv4Address: the default bridge network takes no static addresses/,
+  ],
+  [
+    "NetworkAttachment",
+    { ipv4Address: "10.80.0.1", networkSubnets: ["10.80.0.0/24"], networkGateways: ["10.80.0.1"] },
+    /^ipv4Address 10\.80\.0\.1 is the network's gateway: pick another address of the subnet/,
+  ],
+  [
+    "NetworkAttachment",
+    { ipv6Address: "fd00:80::1", networkSubnets: ["fd00:80::/64"], networkGateways: ["fd00:80:0:0:0:0:0:1"] },
+    /^ipv6Address fd00:80::1 is the network's gateway/,
+  ],
+  // Swarm addresses.
+  [
+    "SwarmNode",
+    { advertiseAddr: "0.0.0.0" },
+    /^advertiseAddr "0\.0\.0\.0" is the unspecified address, which other nodes cannot reach/,
+  ],
+  ["SwarmNode", { advertiseAddr: "[::]:2377" }, /^advertiseAddr "\[::\]:2377" is the unspecified address/],
+  [
+    "SwarmNode",
+    { listenAddr: "::::" },
+    /^listenAddr "::::" must be an IP address, host or interface name, optionally with :port/,
+  ],
+  [
+    "SwarmNode",
+    { advertiseAddr: "10.80.0.12:abc" },
+    /^advertiseAddr "10\.80\.0\.12:abc": port "abc" must be a number from 1 to 65535/,
+  ],
+  ["SwarmNode", { advertiseAddr: "10.80.0.256" }, /^advertiseAddr "10\.80\.0\.256" must be an IP address/],
+  ["SwarmNode", { dataPathAddr: "0.0.0.0" }, /^dataPathAddr "0\.0\.0\.0" is the unspecified address/],
+];
+
+/** [resource, inputs] the engine accepts. */
+const accepted: [keyof typeof providers, object][] = [
+  ["BridgeNetwork", { connection: { host: "unix:///var/run/docker.sock" } }],
+  [
+    "BridgeNetwork",
+    { connection: { host: "tcp://10.0.0.1:2376", caMaterial: CERT, certMaterial: CERT, keyMaterial: KEY } },
+  ],
+  ["BridgeNetwork", { connection: { host: "https://engine.example:2376", caMaterial: CERT } }],
+  ["BridgeNetwork", { connection: { host: "ssh://ops@h:2222", keyMaterial: SSH_KEY } }],
+  ["BridgeNetwork", { connection: { keyMaterial: KEY } }], // DOCKER_HOST may be ssh://
+  ["BridgeNetwork", { connection: { host: UNKNOWN, keyMaterial: UNKNOWN } }],
+  [
+    "BridgeNetwork",
+    { ipamConfigs: [{ subnet: "10.80.0.0/24", gateway: "10.80.0.254", auxAddresses: { r: "10.80.0.2" } }] },
+  ],
+  ["BridgeNetwork", { ipamConfigs: [{ subnet: "10.80.0.0/31", gateway: "10.80.0.0" }] }],
+  ["BridgeNetwork", { ipv6: true, ipamConfigs: [{ subnet: "10.80.0.0/24" }, { subnet: "fd00:80::/64" }] }],
+  [
+    "BridgeNetwork",
+    { options: { "com.docker.network.driver.mtu": "1400", "com.docker.network.bridge.enable_icc": "False" } },
+  ],
+  ["BridgeNetwork", { name: "bridges" }],
+  ["OverlayNetwork", { vxlanIds: [257] }],
+  [
+    "OverlayNetwork",
+    { ipamConfigs: [{ subnet: "10.80.0.0/24" }, { subnet: "10.81.0.0/24" }], vxlanIds: [1, 16777215] },
+  ],
+  ["NetworkAttachment", { network: "bridge" }],
+  ["NetworkAttachment", { ipv4Address: "10.80.0.2", networkSubnets: ["10.80.0.0/24"], networkGateways: ["10.80.0.1"] }],
+  ["NetworkAttachment", { ipv4Address: "10.80.0.1", networkSubnets: UNKNOWN, networkGateways: UNKNOWN }],
+  ["SwarmNode", { advertiseAddr: "eth0", listenAddr: "0.0.0.0:2377", dataPathAddr: "10.80.0.12" }],
+  ["SwarmNode", { advertiseAddr: "[fd00::12]:2377", listenAddr: "[::]:2377" }],
+  ["SwarmNode", { advertiseAddr: "fd00::12", listenAddr: "::" }],
+  ["SwarmNode", { advertiseAddr: "node-1.lab.example:2377" }],
+];
+
+describe("malformed inputs are refused at preview, naming the field and the fix", () => {
+  for (const [kind, inputs, expected] of refused) {
+    it(`${kind} ${JSON.stringify(inputs)}`, async () => {
+      const reasons = await reasonsOf(kind, inputs);
+      assert.equal(reasons.length, 1, `one failure expected, got ${JSON.stringify(reasons)}`);
+      assert.match(reasons[0], expected);
+    });
+  }
+  it("key material is never shown in a message", async () => {
+    const secret = "not a pem but a secret";
+    const reasons = await reasonsOf("BridgeNetwork", {
+      connection: { host: "tcp://h:2376", caMaterial: secret, certMaterial: secret, keyMaterial: secret },
+    });
+    assert.equal(reasons.length, 3);
+    for (const r of reasons) assert.ok(!r.includes(secret), r);
+  });
+});
+
+describe("what the engine accepts passes check", () => {
+  for (const [kind, inputs] of accepted) {
+    it(`${kind} ${JSON.stringify(inputs)}`, async () => {
+      assert.deepEqual(await reasonsOf(kind, inputs), []);
+    });
+  }
+});
+
+describe("engine timeouts", () => {
+  it("a read that timed out says nothing changed; a change that timed out says the engine may still make it", () => {
+    for (const read of ["docker network inspect web", "docker info", "docker service ps", "docker inspect app"]) {
+      assert.match(
+        timeoutReason(read, 60_000),
+        /^no answer within 60 s .*this call only reads, nothing was changed$/,
+        read,
+      );
+      assert.doesNotMatch(timeoutReason(read, 60_000), /may still carry it out/, read);
+    }
+    for (const change of ["docker network create web", "docker swarm join", "docker service update 0123456789ab"]) {
+      assert.match(timeoutReason(change, 60_000), /the engine may still carry it out/, change);
+    }
+  });
+});
