@@ -41,6 +41,14 @@ new NetworkAttachment("app", { network: "host", container: "app" });
     ],
   ],
   [
+    "a static address on the gateway of a subnet declared in the same program",
+    `import { BridgeNetwork, NetworkAttachment } from "pulumi-docker-networking";
+const net = new BridgeNetwork("web", { ipamConfigs: [{ subnet: "10.241.31.0/24" }], labels: ${LABELS} });
+new NetworkAttachment("app", { network: net, container: "app", ipv4Address: "10.241.31.1" });
+`,
+    [/NetworkAttachment resource 'app' has a problem: ipv4Address 10\.241\.31\.1 is the network's gateway/],
+  ],
+  [
     "a SwarmCluster with no manager",
     `import { SwarmCluster } from "pulumi-docker-networking";
 new SwarmCluster("bad", { hosts: [{ advertiseAddr: "192.0.2.1" }], managers: 0 });

@@ -16,7 +16,8 @@ import { DEFAULT_PROBE_IMAGE } from "../../provider/model/probe";
 import { ensureTestImage, exec, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
 import { assertNoProbes, conn, ipsecUnavailable, joinOf, nodesOf, waitForNodes } from "../support/swarm";
-import { checked, create, destroy, type Created } from "../support/lifecycle";
+import { argsOf, checked, create, destroy, type Created } from "../support/lifecycle";
+import { SWARM_NODE_ARGS } from "../../provider/model/swarmValidation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- provider property bags */
 
@@ -295,7 +296,7 @@ describe("swarm and overlay networks on a multi-host lab", function () {
 
     it("node labels, availability and a spec field change in place; token rotation keeps every node", async function () {
       const news = await checked(swarmNodeProvider, {
-        ...manager.outs,
+        ...argsOf(manager.outs, SWARM_NODE_ARGS),
         spec: { taskHistoryRetentionLimit: 7, dispatcherHeartbeatPeriod: "7s" },
         rotateTokens: "1",
         availability: undefined,
@@ -313,7 +314,7 @@ describe("swarm and overlay networks on a multi-host lab", function () {
 
       const w = workers[0];
       const wNews = await checked(swarmNodeProvider, {
-        ...w.outs,
+        ...argsOf(w.outs, SWARM_NODE_ARGS),
         join: { ...w.outs.join, token: updated.workerToken },
         availability: "drain",
         nodeLabels: { zone: "a" },
@@ -368,7 +369,10 @@ describe("swarm and overlay networks on a multi-host lab", function () {
 
     it("autolock gives an unlock key output; turning it off takes the key away", async function () {
       const update = async (autoLockManagers: boolean): Promise<any> => {
-        const news = await checked(swarmNodeProvider, { ...manager.outs, spec: { autoLockManagers } });
+        const news = await checked(swarmNodeProvider, {
+          ...argsOf(manager.outs, SWARM_NODE_ARGS),
+          spec: { autoLockManagers },
+        });
         const outs = (await swarmNodeProvider.update!(manager.id, manager.outs, news)).outs;
         manager = { id: manager.id, outs };
         return outs;

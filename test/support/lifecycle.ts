@@ -12,6 +12,14 @@ export interface Created {
   readonly outs: any;
 }
 
+/**
+ * A resource's arguments again, from its outputs (which echo them), as its program declares them
+ * on the next run: check refuses any other field.
+ */
+export function argsOf(outs: any, args: readonly string[]): any {
+  return Object.fromEntries(Object.entries(outs).filter(([k]) => args.includes(k)));
+}
+
 export async function checked(p: pulumi.dynamic.ResourceProvider, news: any, olds: any = {}): Promise<any> {
   const r = await p.check!(olds, news);
   assert.deepEqual(r.failures ?? [], [], "check failed");
