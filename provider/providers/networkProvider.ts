@@ -209,21 +209,19 @@ async function remoteAttachment(engine: Engine, err: unknown): Promise<RemoteAtt
 }
 
 /**
- * Disconnects a container on another node (`disconnectOnDelete`) through the engine among
- * `nodeConnections` (an OverlayNetwork's cluster hosts) that is that node; throws, changing
- * nothing, when none is.
+ * Disconnects a container on another node (`disconnectOnDelete`) through the engine among `nodes`
+ * (an OverlayNetwork's cluster hosts, by node ID) that is that node; throws, changing nothing,
+ * when none is.
  */
 async function disconnectElsewhere(
   id: string,
   name: string,
   kind: string,
   user: RemoteAttachment,
-  nodeConnections: Connection[],
+  nodes: { engine: Engine; nodeId: string }[],
 ): Promise<void> {
-  for (const c of nodeConnections) {
-    const e = Engine.connect(c);
-    if ((await e.localSwarm()).nodeId === user.nodeId) return void (await e.disconnect(id, user.containerId, true));
-  }
+  const node = nodes.find((n) => n.nodeId === user.nodeId);
+  if (node) return void (await node.engine.disconnect(id, user.containerId, true));
   throw new Error(
     `${kind} "${name}": disconnectOnDelete cannot reach the engine of ${user.hostname}, where container ${user.containerId.slice(0, 12)} still uses it. Nothing was changed. ` +
       "Give the OverlayNetwork swarm: the SwarmCluster of that host (its hosts' connections are used), or disconnect it there (docker -H <host> network disconnect)",
@@ -246,6 +244,7 @@ async function freeElsewhere(
   const name = (await engine.inspectNetwork(id))?.name ?? id;
   const end = Date.now() + ENDPOINTS_GONE_MS;
   const disconnected = new Set<string>();
+  let nodes: { engine: Engine; nodeId: string }[] | undefined;
   for (let err = refusal; ;) {
     const user = await remoteAttachment(engine, err);
     if (!user) throw err;
@@ -256,8 +255,16 @@ async function freeElsewhere(
       );
     }
     // The attachment task goes a moment after its container is disconnected.
-    if (!disconnected.has(user.containerId)) await disconnectElsewhere(id, name, kind, user, nodeConnections);
-    else if (Date.now() > end) throw err;
+    if (!disconnected.has(user.containerId)) {
+      // Which node each host is, asked once for all the containers there may be.
+      nodes ??= await Promise.all(
+        nodeConnections.map(async (c) => {
+          const e = Engine.connect(c);
+          return { engine: e, nodeId: (await e.localSwarm()).nodeId };
+        }),
+      );
+      await disconnectElsewhere(id, name, kind, user, nodes);
+    } else if (Date.now() > end) throw err;
     else await sleep(250);
     disconnected.add(user.containerId);
     try {
