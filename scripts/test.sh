@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test command (`npm test`): unit tests, integration tests against a real Docker engine, and
 # the end-to-end suite through the real Pulumi CLI, in one mocha run sharing one engine.
-# PDN_ENGINE=20.10|26.1|28.5 starts a private engine of that version (and lab hosts of it; see
+# PDN_ENGINE=20.10|26.1|28.5|29.8 starts a private engine of that version (and lab hosts of it; see
 # scripts/provide-engine.sh); unset, the engine is DOCKER_HOST or /var/run/docker.sock when
 # reachable, else a private one of the machine's own dockerd. Root is needed for a private engine.
 # Arguments that are paths run those test files only (`npm test -- test/e2e/cli.test.ts`); the

@@ -11,7 +11,7 @@ import { pickNetwork } from "../model/naming";
 import { containsUnknown } from "../model/values";
 import { Gate } from "./gate";
 import { PROBE_LABEL } from "../model/probe";
-import { unmetNeeds, type EngineNeed } from "../model/engineFeatures";
+import { unmetNeeds, type EngineNeed, type EngineVersion } from "../model/engineFeatures";
 import {
   endpointConfigRequest,
   endpointFromApi,
@@ -55,6 +55,34 @@ export function timeoutReason(what: string, timeoutMs: number): string {
 }
 
 /**
+ * How long an engine may take to answer its first call of a process (`GET /_ping`): a socket that
+ * accepts connections but never answers (a hung or stopped dockerd) then fails in seconds, not
+ * after ENGINE_TIMEOUT_MS on every call. Longer over the network, where TLS or SSH come first.
+ */
+export function pingTimeoutMs(host: string): number {
+  return host.startsWith("unix://") ? 5_000 : 15_000;
+}
+
+/** Socket errors that mean no engine answers at the address (nothing listening, no such host, no access). */
+const UNREACHABLE = new Set([
+  "ENOENT",
+  "ECONNREFUSED",
+  "EACCES",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+]);
+
+/** The error for an engine that does not answer at `host`, saying why and what to do. */
+export function unreachable(host: string, cause: string): Error {
+  return new Error(
+    `no Docker engine answers at ${host} (${cause}): start dockerd there, or point DOCKER_HOST (or the resource's connection.host) at a running engine. Nothing was changed`,
+  );
+}
+
+/**
  * Network changes (create, remove, connect, disconnect) this process sends one engine at once,
  * whatever Pulumi's `--parallel`: the engine makes networks one after another, so a wider burst
  * only queues there, and past ENGINE_TIMEOUT_MS the queued calls failed (500 creates at
@@ -74,8 +102,11 @@ const NEW_NETWORK = 1;
 /** One gate per engine address, shared by every resource this process serves. */
 const gates = new Map<string, Gate>();
 
+/** Whether each engine answers, asked once per process before its first call (`GET /_ping`). */
+const answering = new Map<string, Promise<void>>();
+
 /** Each engine's version, asked once per process (`GET /version`). */
-const versions = new Map<string, Promise<string>>();
+const versions = new Map<string, Promise<EngineVersion>>();
 
 /** A container as far as networking goes (`docker inspect`). */
 export interface ContainerInfo {
@@ -114,8 +145,14 @@ export class Engine {
 
   /** Wraps an engine error in a message that says what was tried, on which engine, and why it failed. */
   fail(what: string, err: any): Error {
+    if (UNREACHABLE.has(err?.code)) return unreachable(this.host, String(err.message));
     const reason = err?.json?.message ?? err?.reason ?? err?.message ?? String(err);
-    const e = new Error(`${what} on ${this.host}: ${String(reason).trim()}`);
+    // Engine 29 puts a line break after "invalid endpoint settings:": one line reads better.
+    const e = new Error(
+      `${what} on ${this.host}: ${String(reason)
+        .trim()
+        .replace(/\s*\n\s*/g, " ")}`,
+    );
     (e as any).statusCode = statusOf(err);
     return e;
   }
@@ -130,6 +167,7 @@ export class Engine {
     notFound?: { value: T },
     timeoutMs = ENGINE_TIMEOUT_MS,
   ): Promise<T> {
+    await this.answers();
     let timer: NodeJS.Timeout | undefined;
     // dockerode's own timeout is per socket and cannot apply over ssh: bound every call here.
     const deadline = new Promise<never>((_, reject) => {
@@ -145,6 +183,31 @@ export class Engine {
     }
   }
 
+  /**
+   * Resolves once the engine has answered `GET /_ping` (asked once per process and engine, within
+   * {@link pingTimeoutMs}); rejects, saying which address was tried and what to do, when nothing
+   * answers there.
+   */
+  private answers(): Promise<void> {
+    let ping = answering.get(this.host);
+    if (!ping) {
+      const ms = pingTimeoutMs(this.host);
+      // Aborted, not abandoned: a request left waiting on a silent socket would keep the program alive.
+      // dockerode's ping takes an abortSignal; its types predate it.
+      const pingWith = this.docker.ping.bind(this.docker) as unknown as (o: object) => Promise<unknown>;
+      ping = pingWith({ abortSignal: AbortSignal.timeout(ms) })
+        .then(() => undefined)
+        .catch((err: any) => {
+          if (err?.name !== "AbortError" && err?.name !== "TimeoutError") throw this.fail("docker info", err);
+          throw unreachable(this.host, `it took the connection but did not answer GET /_ping within ${ms / 1000} s`);
+        });
+      answering.set(this.host, ping);
+      // Asked again by the next call: the engine may have been started meanwhile.
+      ping.catch(() => answering.delete(this.host));
+    }
+    return ping;
+  }
+
   /** A change to the engine's networks, queued behind the engine's other changes (see MAX_CHANGES_PER_ENGINE). */
   private change<T>(rank: number, what: string, fn: () => Promise<T>, notFound?: { value: T }): Promise<T> {
     let gate = gates.get(this.host);
@@ -153,11 +216,14 @@ export class Engine {
     return gate.run(rank, () => this.call(what, fn, notFound));
   }
 
-  /** The engine's version (`docker version` → Server.Version), e.g. `28.5.2`. */
-  version(): Promise<string> {
+  /** The engine's version (`docker version` → Server.Version and ApiVersion), e.g. `28.5.2`, `1.51`. */
+  version(): Promise<EngineVersion> {
     let v = versions.get(this.host);
     if (!v) {
-      v = this.call("docker version", async () => String((await this.docker.version()).Version));
+      v = this.call("docker version", async () => {
+        const { Version, ApiVersion } = await this.docker.version();
+        return { version: String(Version), apiVersion: ApiVersion === undefined ? undefined : String(ApiVersion) };
+      });
       versions.set(this.host, v);
       v.catch(() => versions.delete(this.host));
     }

@@ -41,7 +41,23 @@ export const ATTACHMENT_ARGS = [
 ];
 
 /** Inputs the NetworkAttachment class adds: ownership, and the network's pools when it was given the resource. */
-export const ATTACHMENT_INTERNAL = ["owner", "networkSubnets", "networkGateways"];
+export const ATTACHMENT_INTERNAL = ["owner", "networkSubnets", "networkGateways", "networkResource"];
+
+/**
+ * The network resource of the same program an attachment was given (set by the resource classes,
+ * never by users): its kind, which `check` can judge, and its name, which messages use in place
+ * of the ID the attachment connects by.
+ */
+export interface NetworkResourceRef {
+  readonly kind: string;
+  readonly name: string;
+}
+
+/** The network as messages name it: the resource's name when known, else the reference given. */
+export function networkShown(inputs: any): string {
+  const name = inputs.networkResource?.name;
+  return typeof name === "string" && known(name) ? name : String(inputs.network);
+}
 
 /** What `docker network connect` refuses on the engine's own networks, by name. */
 function predefinedNetworkProblems(inputs: any): CheckFailure[] {
@@ -137,10 +153,23 @@ export const SERVICE_ATTACHMENT_ARGS = [
   "connection",
 ];
 
+/** Set by the resource class: see {@link NetworkResourceRef}. */
+export const SERVICE_ATTACHMENT_INTERNAL = ["networkResource"];
+
+/** A network resource of a kind whose networks a service cannot join (a bridge is local to one engine). */
+function serviceNetworkKindProblem(ref: NetworkResourceRef | undefined): CheckFailure | undefined {
+  if (!known(ref?.kind) || ref?.kind !== "BridgeNetwork") return undefined;
+  return {
+    property: "network",
+    reason: `network: BridgeNetwork "${known(ref.name) ? ref.name : "(being created)"}" is local to one engine, and a service's tasks join only swarm-scoped networks: give an OverlayNetwork (or the name or ID of a swarm-scoped network)`,
+  };
+}
+
 /** Checks a ServiceAttachment's inputs. */
 export function serviceAttachmentProblems(inputs: any): CheckFailure[] {
   return [
-    ...unknownArgProblems(inputs, SERVICE_ATTACHMENT_ARGS),
+    ...unknownArgProblems(inputs, SERVICE_ATTACHMENT_ARGS, { internal: SERVICE_ATTACHMENT_INTERNAL }),
+    ...[serviceNetworkKindProblem(inputs.networkResource)].filter((f): f is CheckFailure => !!f),
     ...referenceProblems(inputs, ["network", "service"]),
     ...connectionProblems("connection", inputs.connection),
     ...aliasProblems(inputs.aliases),

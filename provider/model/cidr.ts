@@ -110,6 +110,25 @@ export function parseCidr(text: string): Cidr | undefined {
   };
 }
 
+/** A CIDR in text as people write it: `10.10.10.0/26`, `fd00:1::/64` (IPv6 zeros compressed). */
+export function formatCidr(c: Cidr): string {
+  const text = formatIp({ family: c.family, value: c.network });
+  if (c.family === 4) return `${text}/${c.prefix}`;
+  const groups = text.split(":");
+  // The longest run of two or more zero groups (the first of equal runs) becomes "::".
+  let best = { at: -1, length: 1 };
+  for (let i = 0; i < groups.length; i++) {
+    let n = 0;
+    while (groups[i + n] === "0") n++;
+    if (n > best.length) best = { at: i, length: n };
+  }
+  const compressed =
+    best.at < 0
+      ? groups.join(":")
+      : `${groups.slice(0, best.at).join(":")}::${groups.slice(best.at + best.length).join(":")}`;
+  return `${compressed}/${c.prefix}`;
+}
+
 /** True when `ip` lies inside `cidr` (same family, same network bits). */
 export function cidrContains(cidr: Cidr, ip: IpAddress | Cidr): boolean {
   if (cidr.family !== ip.family) return false;

@@ -178,10 +178,13 @@ const UPDATE_RULES: Record<string, FieldRule> = {
 /**
  * Whether the new network cannot exist beside the old one, so a replacement must delete first:
  * the engine keeps names, address pools, bridge interface names and the ingress network unique.
- * Unknown values count as clashes.
+ * An auto-name is no clash: `news` carries the old one (check keeps it for in-place updates), but
+ * Pulumi checks a replacement again without olds, which gives it a name of its own
+ * (model/naming). Unknown values count as clashes.
  */
 function clashes(o: any, n: any): boolean {
-  if (n.name === o.name || isUnknown(n.name)) return true;
+  const renamed = o.autoNamed && n.autoNamed;
+  if ((!renamed && n.name === o.name) || isUnknown(n.name)) return true;
   if (n.ingress && o.ingress) return true;
   const bridge = BRIDGE_OPTION_KEYS.bridgeName;
   if (n.options?.[bridge] !== undefined && n.options[bridge] === o.options?.[bridge]) return true;

@@ -56,17 +56,45 @@ export function attachmentNeeds(inputs: any): EngineNeed[] {
     : [];
 }
 
-/** MAJOR.MINOR of a version string (`28.5.2+dfsg4` → [28, 5]); [0, 0] when it has none. */
-function majorMinor(version: string): [number, number] {
-  const m = /^v?(\d+)\.(\d+)/.exec(version.trim());
-  return m ? [Number(m[1]), Number(m[2])] : [0, 0];
+/**
+ * The Engine API version each release in {@link EngineNeed.since} brought (Docker's API version
+ * history): an engine whose version is no release number is judged by its API version instead.
+ */
+const API_OF_RELEASE: Readonly<Record<string, string>> = { "27.0": "1.46", "28.0": "1.48" };
+
+/** An engine as `docker version` reports it: `Version` and `ApiVersion`. */
+export interface EngineVersion {
+  /** The release, e.g. `28.5.2+dfsg4`; a source build may say anything (`library-import`, `dev`). */
+  readonly version: string;
+  /** The newest Engine API version it speaks, e.g. `1.51`. */
+  readonly apiVersion?: string;
 }
 
-/** Whether engine `version` is `since` or later. */
-export function atLeast(version: string, since: string): boolean {
-  const [a, b] = majorMinor(version);
-  const [x, y] = majorMinor(since);
-  return a > x || (a === x && b >= y);
+/** MAJOR.MINOR of a version string (`28.5.2+dfsg4` → [28, 5]); undefined when it has none. */
+function majorMinor(version: string | undefined): [number, number] | undefined {
+  const m = /^v?(\d+)\.(\d+)/.exec((version ?? "").trim());
+  return m ? [Number(m[1]), Number(m[2])] : undefined;
+}
+
+const notBefore = ([a, b]: [number, number], [x, y]: [number, number]): boolean => a > x || (a === x && b >= y);
+
+/**
+ * Whether the engine is release `since` or later: by its release number, else (a source build
+ * says `library-import`) by its API version; an engine that gives neither counts as too old.
+ */
+export function atLeast(engine: EngineVersion, since: string): boolean {
+  const release = majorMinor(engine.version);
+  if (release) return notBefore(release, majorMinor(since)!);
+  const api = majorMinor(engine.apiVersion);
+  const needed = majorMinor(API_OF_RELEASE[since]);
+  return !!api && !!needed && notBefore(api, needed);
+}
+
+/** The engine as a message names it: its release, with its API version when the release is no number. */
+export function describeEngine(engine: EngineVersion): string {
+  return majorMinor(engine.version) || !engine.apiVersion
+    ? engine.version
+    : `${engine.version} (API ${engine.apiVersion})`;
 }
 
 /**
@@ -76,14 +104,14 @@ export function atLeast(version: string, since: string): boolean {
 export function unmetNeeds(
   what: string,
   host: string,
-  version: string,
+  engine: EngineVersion,
   needs: readonly EngineNeed[],
 ): string | undefined {
-  const unmet = needs.filter((n) => !atLeast(version, n.since));
+  const unmet = needs.filter((n) => !atLeast(engine, n.since));
   if (unmet.length === 0) return undefined;
   const each = unmet.map((n) => `${n.field} (${n.cli}) needs Docker Engine ${n.since} or later`).join("; ");
   return (
-    `${what}: ${each}, and the engine at ${host} is ${version}. ` +
+    `${what}: ${each}, and the engine at ${host} is ${describeEngine(engine)}. ` +
     `Upgrade that engine, or leave ${unmet.length === 1 ? "the field" : "these fields"} out. Nothing was changed`
   );
 }

@@ -1,5 +1,5 @@
 /** `check` rules of networks: the shared settings, IPAM pools, and each driver's typed options. Pure. */
-import { cidrContains, cidrProblem, cidrsOverlap, parseCidr, parseIp, type Cidr } from "./cidr";
+import { cidrContains, cidrProblem, cidrsOverlap, formatCidr, parseCidr, parseIp, type Cidr } from "./cidr";
 import { GATEWAY_MODES } from "./engineFeatures";
 import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "./model";
 import { isUnknown } from "./values";
@@ -65,7 +65,7 @@ function ipamProblems(inputs: any, failures: CheckFailure[]): void {
     if (cidr.hostBitsSet) {
       failures.push({
         property: `${at}.subnet`,
-        reason: `${at}.subnet "${c.subnet}" has host bits set: use the network address of that prefix`,
+        reason: `${at}.subnet "${c.subnet}" has host bits set: use ${formatCidr(cidr)}, the network address of that prefix`,
       });
     }
     if (cidr.family === 6 && inputs.ipv6 !== true && !isUnknown(inputs.ipv6)) {
@@ -85,6 +85,12 @@ function ipamProblems(inputs: any, failures: CheckFailure[]): void {
         failures.push({
           property: field,
           reason: `${field} ${value} is outside subnet ${c.subnet}: use an ${what} inside the subnet`,
+        });
+      } else if ("hostBitsSet" in parsed && parsed.hostBitsSet) {
+        // Engine 28+ refuses it at create; 20.10 takes it silently and reports the aligned range.
+        failures.push({
+          property: field,
+          reason: `${field} "${value}" has host bits set: use ${formatCidr(parsed)}, the range that prefix aligns to`,
         });
       }
     };

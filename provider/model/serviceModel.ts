@@ -4,6 +4,8 @@
  * --network-add / --network-rm` sends), and how an update's progress reads. Pure, no engine I/O.
  */
 
+import { nodeLabel, type SwarmNodeInfo } from "./swarmModel";
+
 /* eslint-disable @typescript-eslint/no-explicit-any -- the Engine API's JSON is untyped */
 
 /** One of a service's networks: `--network name=NET,alias=A,driver-opt=K=V`. */
@@ -180,21 +182,40 @@ export function updateProgress(
   before: UpdateStatus | undefined,
   tasks: TaskInfo[],
   wanted: (task: TaskInfo) => boolean,
+  nodes: readonly Pick<SwarmNodeInfo, "id" | "hostname" | "address">[] = [],
 ): UpdateProgress {
-  const live = tasks.filter((t) => t.desiredState === "running" && t.serviceId === service.id);
-  // Tasks that should run and do not, and tasks of the new spec that failed; not older history.
-  const problems = tasks
+  const mine = tasks.filter((t) => t.serviceId === service.id);
+  const live = mine.filter((t) => t.desiredState === "running");
+  const name = (t: TaskInfo): string =>
+    `task ${t.id.slice(0, 12)}${t.slot ? ` (replica ${t.slot})` : ""}${
+      t.nodeId
+        ? ` on ${nodeLabel(
+            t.nodeId,
+            nodes.find((n) => n.id === t.nodeId),
+          )}`
+        : ""
+    }`;
+  // Tasks that should run (or be ready to: a replacement waiting for the old task to stop) and do
+  // not, and tasks of the new spec that failed; not older history.
+  const problems = mine
     .filter(
       (t) =>
-        t.serviceId === service.id &&
-        ((t.desiredState === "running" && (t.state !== "running" || t.error)) ||
-          (wanted(t) && ["failed", "rejected"].includes(t.state))),
+        (["running", "ready"].includes(t.desiredState) && (t.state !== "running" || t.error)) ||
+        (wanted(t) && ["failed", "rejected"].includes(t.state)),
     )
-    .map(
-      (t) =>
-        `task ${t.id.slice(0, 12)}${t.slot ? ` (replica ${t.slot})` : ""}: ${t.state}${t.error ? `, ${t.error}` : ""}${WAITING[t.state] ?? ""}`,
+    .map((t) => `${name(t)}: ${t.state}${t.error ? `, ${t.error}` : ""}${WAITING[t.state] ?? ""}`);
+  // Else, what the update still waits for: tasks that run the previous spec, or are stopping.
+  const behind = mine
+    .filter(
+      (t) => (t.desiredState === "running" && !wanted(t)) || (t.state === "running" && t.desiredState !== "running"),
+    )
+    .map((t) =>
+      t.desiredState === "running"
+        ? `${name(t)}: ${t.state}, still on the previous spec`
+        : `${name(t)}: ${t.state}, to be ${t.desiredState}`,
     );
-  const detail = [...new Set(problems)].slice(0, 5).join("; ") || "no task reported a problem";
+  const summary = `${live.filter(wanted).length} of ${live.length} task(s) run the new spec`;
+  const detail = [...new Set(problems.length > 0 ? problems : behind)].slice(0, 5).join("; ") || summary;
   const s = service.updateStatus;
   const ours = s !== undefined && (before === undefined || s.startedAt !== before.startedAt);
   if (ours && s) {

@@ -42,6 +42,17 @@ export interface SwarmNodeInfo {
   readonly version: number;
 }
 
+/**
+ * A node as a message names it so that a user can find it: hostnames repeat (cloned VMs), so its
+ * address and ID go with it: `node-2 (10.0.0.3, node 4f1e2d3c4b5a)`. Only the ID when the
+ * managers no longer list the node.
+ */
+export function nodeLabel(id: string, node?: Pick<SwarmNodeInfo, "hostname" | "address">): string {
+  const short = `node ${id.slice(0, 12)}`;
+  if (!node?.hostname) return short;
+  return `${node.hostname} (${[node.address, short].filter(Boolean).join(", ")})`;
+}
+
 /** The swarm as a manager sees it (`docker swarm inspect`, `docker swarm join-token`). */
 export interface SwarmInfo {
   readonly clusterId: string;

@@ -22,7 +22,7 @@ import { Engine, type ContainerInfo } from "../engine/engine";
 import { sameAddress } from "../model/cidr";
 import { OWNER_LABEL, sameStack, type EndpointInfo, type NetworkInfo } from "../model/model";
 import { picked, withoutUndefined } from "../model/values";
-import { ATTACHMENT_ARGS, ATTACHMENT_INTERNAL, attachmentProblems } from "../model/attachmentValidation";
+import { ATTACHMENT_ARGS, ATTACHMENT_INTERNAL, attachmentProblems, networkShown } from "../model/attachmentValidation";
 import { failedCheck } from "../model/validation";
 import { attachmentNeeds } from "../model/engineFeatures";
 
@@ -108,7 +108,9 @@ async function located(
  * container's new settings for the network although the connect failed (then the container
  * cannot start again); a plain connect replaces them and a disconnect removes them. Only settings
  * without a live endpoint are undone: a connect of a stopped container replaces its settings
- * instead of failing, so a failure leaves no earlier settings of its own there.
+ * instead of failing, so a failure leaves no earlier settings of its own there. The engine's own
+ * reason is kept: a swarm worker lists an overlay only while a container there is on it, so a
+ * network this engine does not list is no proof that it does not exist.
  */
 async function failedConnect(engine: Engine, ref: string, inputs: any, err: unknown): Promise<Error> {
   const [container, network] = await Promise.all([
@@ -120,25 +122,54 @@ async function failedConnect(engine: Engine, ref: string, inputs: any, err: unkn
       `NetworkAttachment: container "${inputs.container}" not found on ${engine.host}: check the name or ID`,
     );
   }
-  if (!network) {
+  const reason = reasonOf(err);
+  if (!network && /no such network|network \S+ not found/i.test(reason)) {
     return new Error(
-      `NetworkAttachment: network "${inputs.network}" not found on ${engine.host}: create it first or check the name`,
+      `NetworkAttachment: network "${networkShown(inputs)}" not found on ${engine.host}: create it first or check the name`,
     );
   }
-  const stale = endpointOn(container, network.id, network.name);
+  const stale = network
+    ? endpointOn(container, network.id, network.name)
+    : Object.values(container.networks).find((e) => e.networkId === ref);
   if (stale && stale.endpointId === "") {
-    await engine.connect(network.id, container.id, {}).catch(() => undefined);
-    await engine.disconnect(network.id, container.id, true).catch(() => undefined);
+    const id = network?.id ?? ref;
+    await engine.connect(id, container.id, {}).catch(() => undefined);
+    await engine.disconnect(id, container.id, true).catch(() => undefined);
   }
-  const taken = addressTaken(network, inputs);
-  return taken ? new Error(`NetworkAttachment on ${engine.host}: ${taken}`) : (err as Error);
+  const shown = network?.name ?? networkShown(inputs);
+  const taken = network && addressTaken(network, inputs);
+  if (taken) return new Error(`NetworkAttachment on ${engine.host}: ${taken}`);
+  const head = `${what({ ...inputs, networkResource: { name: shown } })} on ${engine.host}`;
+  // A refusal that names a declared address is about that field.
+  const field = (["ipv4Address", "ipv6Address"] as const).find(
+    (f) => typeof inputs[f] === "string" && reason.includes(inputs[f]),
+  );
+  if (field) {
+    const subnets = network?.ipamConfigs.map((c) => c.subnet).filter(Boolean) ?? [];
+    return new Error(
+      `${head}: ${field} ${inputs[field]} was refused by the engine: ${reason}. ` +
+        `Declare a free address${subnets.length > 0 ? ` inside ${subnets.join(" or ")}` : " inside the network's subnet"}, or leave ${field} out to let the engine assign one`,
+    );
+  }
+  const declared = (["ipv4Address", "ipv6Address"] as const).filter((f) => typeof inputs[f] === "string");
+  const note = declared.length > 0 ? ` (declared ${declared.map((f) => `${f} ${inputs[f]}`).join(", ")})` : "";
+  // A swarm worker asks the managers for an overlay attachment; they do not say why they refuse.
+  const swarmHint =
+    !network && declared.length > 0
+      ? `. The swarm's managers did not grant the attachment: check that ${declared.map((f) => inputs[f]).join(" and ")} is free on "${shown}" (docker network inspect --verbose ${shown} on a manager lists its endpoints on every node)`
+      : "";
+  return new Error(`${head}: docker network connect failed${note}: ${reason}${swarmHint}`);
 }
+
+/** The engine's words in an error of Engine.fail ("docker network connect X Y on HOST: words"). */
+const reasonOf = (err: unknown): string =>
+  String((err as Error)?.message ?? err).replace(/^docker network connect \S+ \S+ on \S+: /, "");
 
 /** Whether a connect failed because the container already has a live endpoint on the network. */
 const alreadyAttached = (err: unknown): boolean => /already exists in network/i.test(String((err as Error)?.message));
 
 /** The attachment, for messages. */
-const what = (inputs: any): string => `NetworkAttachment of "${inputs.container}" to "${inputs.network}"`;
+const what = (inputs: any): string => `NetworkAttachment of "${inputs.container}" to network "${networkShown(inputs)}"`;
 
 export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: any, news: any) {
@@ -203,7 +234,7 @@ export const attachmentProvider: pulumi.dynamic.ResourceProvider = {
     const attached = after && (await located(engine, after, ref));
     if (!after || !attached) {
       throw new Error(
-        `NetworkAttachment: container "${inputs.container}" left network "${inputs.network}" right after connect on ${engine.host}`,
+        `NetworkAttachment: container "${inputs.container}" left network "${networkShown(inputs)}" right after connect on ${engine.host}`,
       );
     }
     return {

@@ -20,6 +20,7 @@ import type * as pulumi from "@pulumi/pulumi";
 import { diffNetwork } from "../model/diff";
 import { Engine } from "../engine/engine";
 import { resolveName, sameAutoName } from "../model/naming";
+import { nodeLabel } from "../model/swarmModel";
 import { picked, withoutUndefined } from "../model/values";
 import { sleep, until } from "./wait";
 import {
@@ -192,7 +193,8 @@ async function freeHere(engine: Engine, id: string, kind: string, disconnect: bo
 interface RemoteAttachment {
   readonly containerId: string;
   readonly nodeId: string;
-  readonly hostname: string;
+  /** The node, for messages: hostname, address and ID (see nodeLabel). */
+  readonly node: string;
 }
 
 /**
@@ -205,7 +207,7 @@ async function remoteAttachment(engine: Engine, err: unknown): Promise<RemoteAtt
   const task = taskId ? await engine.inspectTask(taskId) : undefined;
   if (!task?.attachedContainerId) return undefined;
   const node = await engine.inspectNode(task.nodeId);
-  return { containerId: task.attachedContainerId, nodeId: task.nodeId, hostname: node?.hostname || task.nodeId };
+  return { containerId: task.attachedContainerId, nodeId: task.nodeId, node: nodeLabel(task.nodeId, node) };
 }
 
 /**
@@ -223,7 +225,7 @@ async function disconnectElsewhere(
   const node = nodes.find((n) => n.nodeId === user.nodeId);
   if (node) return void (await node.engine.disconnect(id, user.containerId, true));
   throw new Error(
-    `${kind} "${name}": disconnectOnDelete cannot reach the engine of ${user.hostname}, where container ${user.containerId.slice(0, 12)} still uses it. Nothing was changed. ` +
+    `${kind} "${name}": disconnectOnDelete cannot reach the engine of ${user.node}, where container ${user.containerId.slice(0, 12)} still uses it. Nothing was changed. ` +
       "Give the OverlayNetwork swarm: the SwarmCluster of that host (its hosts' connections are used), or disconnect it there (docker -H <host> network disconnect)",
   );
 }
@@ -250,7 +252,7 @@ async function freeElsewhere(
     if (!user) throw err;
     if (!disconnect) {
       throw new Error(
-        `${kind} "${name}" on ${engine.host} is still used by container ${user.containerId.slice(0, 12)} on ${user.hostname} (attached there; the swarm names one container at a time). Nothing was changed. ` +
+        `${kind} "${name}" on ${engine.host} is still used by container ${user.containerId.slice(0, 12)} on ${user.node} (attached there; the swarm names one container at a time). Nothing was changed. ` +
           `Disconnect it on its host (docker -H <host> network disconnect ${name} ${user.containerId.slice(0, 12)}), or set disconnectOnDelete: true (with the OverlayNetwork's swarm set to the SwarmCluster of that host, so that it can reach its engine)`,
       );
     }

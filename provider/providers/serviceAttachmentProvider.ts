@@ -19,7 +19,12 @@ import type * as pulumi from "@pulumi/pulumi";
 import { diffServiceAttachment } from "../model/diff";
 import { Engine } from "../engine/engine";
 import { picked, sameValue, withoutUndefined } from "../model/values";
-import { SERVICE_ATTACHMENT_ARGS, serviceAttachmentProblems } from "../model/attachmentValidation";
+import {
+  networkShown,
+  SERVICE_ATTACHMENT_ARGS,
+  SERVICE_ATTACHMENT_INTERNAL,
+  serviceAttachmentProblems,
+} from "../model/attachmentValidation";
 import { failedCheck } from "../model/validation";
 import {
   specWithNetwork,
@@ -40,7 +45,8 @@ export const DEFAULT_CONVERGE_TIMEOUT_S = 300;
 const UPDATE_ATTEMPTS = 5;
 
 /** The attachment, for messages. */
-const what = (inputs: any): string => `ServiceAttachment of service "${inputs.service}" to network "${inputs.network}"`;
+const what = (inputs: any, networkName = networkShown(inputs)): string =>
+  `ServiceAttachment of service "${inputs.service}" to network "${networkName}"`;
 
 /**
  * One update at a time per service in this process: two attachments of one service would
@@ -65,22 +71,27 @@ const matches = (e: ServiceNetwork, inputs: any): boolean =>
 
 /**
  * Sends `change` of the service's current spec (at its current version; retried, bounded, when
- * the service changed meanwhile) and waits, bounded, until the tasks run the new spec. A failed
- * or stuck update is rolled back to the spec before it, and the error says why.
+ * the service changed meanwhile) and waits until the tasks run the new spec. A failed or stuck
+ * update is rolled back to the spec before it, and the error says why. The whole of it, rollback
+ * included, is bounded by `timeoutSeconds`.
  */
 async function updateAndConverge(
   engine: Engine,
   inputs: any,
+  network: { id: string; name: string },
   serviceId: string,
   change: (spec: any) => any,
   wanted: (t: TaskInfo) => boolean,
 ): Promise<ServiceInfo> {
   const timeoutS = inputs.timeoutSeconds ?? DEFAULT_CONVERGE_TIMEOUT_S;
+  const subject = what(inputs, network.name);
   return serialized(`${engine.host}\n${serviceId}`, async () => {
+    // Starts once this update's turn has come: another attachment's update is not this one's time.
+    const end = Date.now() + timeoutS * 1000;
     let before: ServiceInfo["updateStatus"];
     for (let attempt = 1; ; attempt++) {
       const current = await engine.inspectService(serviceId);
-      if (!current) throw new Error(`${what(inputs)}: the service is gone from ${engine.host}`);
+      if (!current) throw new Error(`${subject}: the service is gone from ${engine.host}`);
       before = current.info.updateStatus;
       try {
         await engine.updateService(serviceId, current.info.version, change(current.spec));
@@ -89,46 +100,48 @@ async function updateAndConverge(
         if (!/out of sequence/i.test(String((err as Error).message)) || attempt >= UPDATE_ATTEMPTS) throw err;
       }
     }
-    const end = Date.now() + timeoutS * 1000;
     for (;;) {
       const [now, tasks] = await Promise.all([
         engine.inspectService(serviceId),
         engine.listTasks({ service: [serviceId] }),
       ]);
-      if (!now) throw new Error(`${what(inputs)}: the service was removed from ${engine.host} during its update`);
+      if (!now) throw new Error(`${subject}: the service was removed from ${engine.host} during its update`);
       const progress = updateProgress(now.info, before, tasks, wanted);
       if (progress.state === "converged") return now.info;
       const timedOut = Date.now() > end;
       if (progress.state === "failed" || timedOut) {
+        // Tasks named with their nodes (hostname, address, ID), asked once, for the message.
+        const nodes = await engine.listNodes().catch(() => []);
+        const { detail } = updateProgress(now.info, before, tasks, wanted, nodes) as { detail: string };
         const why =
           progress.state === "failed"
-            ? `the update failed: ${progress.detail}`
-            : `the update did not converge within ${timeoutS} s: ${progress.detail}`;
+            ? `the update failed: ${detail}`
+            : `the update did not converge within ${timeoutS} s: ${detail}`;
         const rolledBack =
           progress.state === "failed" && progress.rolledBack
             ? "the swarm rolled the service back to its previous spec"
-            : await rollBack(engine, serviceId, timeoutS);
+            : await rollBack(engine, serviceId, end);
         throw new Error(
-          `${what(inputs)} on ${engine.host}: ${why}. ${rolledBack}. Check the tasks (docker service ps ${now.info.name} --no-trunc), or raise timeoutSeconds for a service that takes longer to roll out`,
+          `${subject} on ${engine.host}: ${why}. ${rolledBack}. Check the tasks (docker service ps ${now.info.name} --no-trunc), or raise timeoutSeconds for a service that takes longer to roll out`,
         );
       }
-      await sleep(1000);
+      await sleep(Math.min(1000, Math.max(0, end - Date.now()) + 1));
     }
   });
 }
 
-/** `docker service rollback`, then a bounded wait for it; says how it went. */
-async function rollBack(engine: Engine, serviceId: string, timeoutS: number): Promise<string> {
+/** `docker service rollback`, then a wait for it until `end` (the attachment's deadline); says how it went. */
+async function rollBack(engine: Engine, serviceId: string, end: number): Promise<string> {
   try {
     const current = await engine.inspectService(serviceId);
     if (!current) return "The service is gone";
     await engine.updateService(serviceId, current.info.version, current.spec, true);
-    for (const end = Date.now() + timeoutS * 1000; Date.now() < end; await sleep(1000)) {
+    for (; Date.now() < end; await sleep(Math.min(1000, end - Date.now()))) {
       const s = (await engine.inspectService(serviceId))?.info.updateStatus;
       if (s?.state === "rollback_completed") return "It was rolled back to its previous spec";
       if (s?.state === "rollback_paused") return `Its rollback paused too: ${s.message}`;
     }
-    return "Its spec is back to the previous one; the rollback of its tasks is still going on";
+    return "Its spec is back to the previous one; the swarm is still rolling its tasks back (docker service ps)";
   } catch (err) {
     return `Rolling it back failed too: ${(err as Error).message}`;
   }
@@ -147,20 +160,20 @@ async function resolve(
     const local = await engine.localSwarm();
     if (!local.isManager) {
       throw new Error(
-        `${what(inputs)}: the engine at ${engine.host} is not a swarm manager (swarm state: ${local.state}): services are managed on a manager, point connection at one`,
+        `${what(inputs, network?.name)}: the engine at ${engine.host} is not a swarm manager (swarm state: ${local.state}): services are managed on a manager, point connection at one`,
       );
     }
     throw new Error(
-      `${what(inputs)}: no service "${inputs.service}" on ${engine.host}: check the name (docker service ls)`,
+      `${what(inputs, network?.name)}: no service "${inputs.service}" on ${engine.host}: check the name (docker service ls)`,
     );
   }
   if (!network)
     throw new Error(
-      `${what(inputs)}: no network "${inputs.network}" on ${engine.host}: create it first or check the name`,
+      `${what(inputs)}: no network "${networkShown(inputs)}" on ${engine.host}: create it first or check the name`,
     );
   if (network.scope !== "swarm") {
     throw new Error(
-      `${what(inputs)}: network "${network.name}" is local to ${engine.host} (scope ${network.scope}, driver ${network.driver}); a service's tasks can only join swarm-scoped networks: use an OverlayNetwork`,
+      `${what(inputs, network.name)}: network "${network.name}" is local to ${engine.host} (scope ${network.scope}, driver ${network.driver}); a service's tasks can only join swarm-scoped networks: use an OverlayNetwork`,
     );
   }
   return { service: service.info, network };
@@ -194,7 +207,7 @@ export const serviceAttachmentProvider: pulumi.dynamic.ResourceProvider = {
   async check(_olds: any, news: any) {
     const failures = serviceAttachmentProblems(news);
     if (failures.length > 0) return failedCheck(news, failures);
-    return { inputs: picked(news, SERVICE_ATTACHMENT_ARGS) };
+    return { inputs: picked(news, [...SERVICE_ATTACHMENT_ARGS, ...SERVICE_ATTACHMENT_INTERNAL]) };
   },
 
   async diff(_id: string, olds: any, news: any) {
@@ -209,14 +222,14 @@ export const serviceAttachmentProvider: pulumi.dynamic.ResourceProvider = {
       const where = `service "${service.name}" is already on network "${network.name}" on ${engine.host}`;
       if (!inputs.adopt) {
         throw new Error(
-          `${what(inputs)}: ${where} (in its own spec, or added by hand or another tool). Nothing was changed. ` +
+          `${what(inputs, network.name)}: ${where} (in its own spec, or added by hand or another tool). Nothing was changed. ` +
             "To manage that entry from now on, set adopt: true (pulumi destroy then removes the network from the service); " +
             `or remove it first (docker service update --network-rm ${network.name} ${service.name})`,
         );
       }
       if (!matches(existing, inputs)) {
         throw new Error(
-          `${what(inputs)}: adopt: ${where}, but with aliases ${JSON.stringify(existing.aliases)} and driver options ${JSON.stringify(existing.driverOptions)}, not the declared ones. Nothing was changed: declare what it has`,
+          `${what(inputs, network.name)}: adopt: ${where}, but with aliases ${JSON.stringify(existing.aliases)} and driver options ${JSON.stringify(existing.driverOptions)}, not the declared ones. Nothing was changed: declare what it has`,
         );
       }
       return { id: `${service.id}:${network.id}`, outs: outputsOf(inputs, service, network, true) };
@@ -224,6 +237,7 @@ export const serviceAttachmentProvider: pulumi.dynamic.ResourceProvider = {
     const after = await updateAndConverge(
       engine,
       inputs,
+      network,
       service.id,
       (spec) => specWithNetwork(spec, network.id, inputs),
       runs(network.id, inputs),
@@ -249,7 +263,7 @@ export const serviceAttachmentProvider: pulumi.dynamic.ResourceProvider = {
     const entry = current && entryOf(current.info.networks, network.id);
     if (!current || !entry) {
       throw new Error(
-        `${what(news)}: the service or its network entry is gone from ${engine.host}: run pulumi refresh, then pulumi up attaches it again`,
+        `${what(news, network.name)}: the service or its network entry is gone from ${engine.host}: run pulumi refresh, then pulumi up attaches it again`,
       );
     }
     const info = matches(entry, news)
@@ -257,6 +271,7 @@ export const serviceAttachmentProvider: pulumi.dynamic.ResourceProvider = {
       : await updateAndConverge(
           engine,
           news,
+          network,
           olds.serviceId,
           (spec) => specWithNetwork(spec, network.id, news),
           runs(network.id, news),
@@ -272,6 +287,7 @@ export const serviceAttachmentProvider: pulumi.dynamic.ResourceProvider = {
     await updateAndConverge(
       engine,
       props,
+      { id: props.networkId, name: props.networkName },
       props.serviceId,
       (spec) => specWithoutNetwork(spec, props.networkId),
       runs(props.networkId, props, true),

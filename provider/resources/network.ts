@@ -140,6 +140,17 @@ export function poolsOf(network: NetworkResource): {
   };
 }
 
+/** The kind of each network resource (BridgeNetwork, OverlayNetwork). */
+const networkKinds = new WeakMap<NetworkResource, ProviderKind>();
+
+/**
+ * What an attachment tells its provider of a network resource of the same program: its kind (for
+ * `check`) and its name (for messages, in place of the ID the attachment connects by).
+ */
+export function networkResourceRef(network: NetworkResource): pulumi.Output<{ kind: string; name: string }> {
+  return network.name.apply((name) => ({ kind: networkKinds.get(network) ?? "", name }));
+}
+
 /** A Docker network managed by Pulumi. */
 export abstract class NetworkResource extends DockerNetworkingResource {
   /** The engine's network ID. */
@@ -181,6 +192,7 @@ export abstract class NetworkResource extends DockerNetworkingResource {
       opts,
     );
     declareConnection(this, connection);
+    networkKinds.set(this, kind);
     if (args.ipamConfigs !== undefined)
       declaredPools.set(this, pulumi.output(args.ipamConfigs) as pulumi.Output<IpamConfig[]>);
   }

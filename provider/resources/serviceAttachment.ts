@@ -4,6 +4,7 @@ import {
   declaredConnection,
   DockerNetworkingResource,
   NetworkResource,
+  networkResourceRef,
   outputSlots,
   type ConnectionArgs,
 } from "./network";
@@ -25,7 +26,8 @@ export interface ServiceAttachmentArgs {
   /**
    * How long the service's rolling update may take to converge (every task running with the
    * change, as `docker service update` without `--detach` waits for); past it, or when the update
-   * fails, the service is rolled back to its previous spec and the operation fails saying why. @default 300
+   * fails, the service is rolled back to its previous spec and the operation fails saying why,
+   * within the same time. @default 300
    */
   readonly timeoutSeconds?: pulumi.Input<number>;
   /**
@@ -84,6 +86,7 @@ export class ServiceAttachment extends DockerNetworkingResource {
         ...outputSlots(SERVICE_ATTACHMENT_OUTPUTS),
         ...args,
         network: net ? net.networkId : args.network,
+        networkResource: net && networkResourceRef(net),
         connection: args.connection !== undefined ? connectionInput(args.connection) : net && declaredConnection(net),
       },
       opts,

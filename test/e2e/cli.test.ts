@@ -110,10 +110,31 @@ describe("a user's project with the pulumi command line", function () {
     );
   });
 
-  it("up --yes applies the edit: a new network on the new subnet, named as the preview showed, the container moved to it", async () => {
+  it("up --yes applies the edit: a new network on the new subnet, named as the preview showed, the container moved to it without a moment off the network", async () => {
     project!.write("index.ts", program("10.241.21.0/24", name));
     const oldIds = (await networksOfRun()).map((n) => n.Id);
-    project!.pulumi(["up", "--yes"]);
+    // The auto-named network is made before the old one goes, so the container always has one of
+    // the two: its networks are sampled as fast as the engine answers while up runs.
+    const up = project!.start(["up", "--yes"]);
+    let finished = false;
+    void up.done.then(() => (finished = true));
+    const samples: number[] = [];
+    while (!finished) {
+      const names = Object.keys((await container!.inspect()).NetworkSettings.Networks);
+      samples.push(names.filter((n) => /^web-[0-9a-f]{7}$/.test(n)).length);
+    }
+    const result = await up.done;
+    assert.equal(result.status, 0, result.stdout + result.stderr);
+    const off = samples.filter((n) => n === 0).length;
+    assert.equal(
+      off,
+      0,
+      `${off} of ${samples.length} samples during up found the container on no network of the stack`,
+    );
+    assert.ok(
+      samples.some((n) => n === 2),
+      `no sample saw both networks at once (${samples.length} samples): the new one was not made first`,
+    );
     const nets = await networksOfRun();
     assert.equal(nets.length, 1);
     assert.notDeepEqual([nets[0].Id], oldIds);

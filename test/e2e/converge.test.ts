@@ -245,7 +245,7 @@ describe("edits converge: every replace and in-place field, IPv6 spellings, stop
       const before = declared;
       const outputs = await stack.outputs();
       declared = { ...declared, ...edit };
-      if (!atLeast(testEngine().version, since)) {
+      if (!atLeast(testEngine(), since)) {
         const refused = new RegExp(`${field}: .* needs Docker Engine ${since.replace(".", "\\.")} or later`);
         await assert.rejects(stack.preview({ color: "never" }), refused);
         await assert.rejects(stack.up({ color: "never" }), refused);

@@ -49,6 +49,18 @@ new NetworkAttachment("app", { network: net, container: "app", ipv4Address: "10.
     [/NetworkAttachment resource 'app' has a problem: ipv4Address 10\.241\.31\.1 is the network's gateway/],
   ],
   [
+    "a swarm service attached to a bridge network of the same program",
+    `import { BridgeNetwork, ServiceAttachment } from "pulumi-docker-networking";
+const net = new BridgeNetwork("web", { name: "pdn-bridge-${RUN_ID}", labels: ${LABELS} });
+new ServiceAttachment("api", { network: net, service: "api" });
+`,
+    [
+      new RegExp(
+        `ServiceAttachment resource 'api' has a problem: network: BridgeNetwork "pdn-bridge-${RUN_ID}" is local to one engine, and a service's tasks join only swarm-scoped networks: give an OverlayNetwork`,
+      ),
+    ],
+  ],
+  [
     "a SwarmCluster with no manager",
     `import { SwarmCluster } from "pulumi-docker-networking";
 new SwarmCluster("bad", { hosts: [{ advertiseAddr: "192.0.2.1" }], managers: 0 });

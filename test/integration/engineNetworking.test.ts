@@ -7,10 +7,11 @@
  */
 import * as assert from "node:assert/strict";
 import type Docker from "dockerode";
-import { atLeast } from "../../provider/model/engineFeatures";
+import { atLeast, describeEngine, type EngineVersion } from "../../provider/model/engineFeatures";
 import { providers } from "../../provider/providers/dynamic/impl";
 import { exec, removeContainers, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
+import { versionOf } from "../support/engine";
 import { labLeftovers, startLab, type Lab } from "../support/lab";
 import { checked, create, destroy, type Created } from "../support/lifecycle";
 
@@ -27,7 +28,7 @@ async function defaultGateway(docker: Docker, container: string): Promise<string
 /** Asserts `attempt` is refused for `field`, naming the engine's version and the one needed, and nothing changed. */
 async function refusedBeforeAnyChange(
   docker: Docker,
-  version: string,
+  version: EngineVersion,
   attempt: () => Promise<unknown>,
   field: RegExp,
   since: string,
@@ -36,7 +37,7 @@ async function refusedBeforeAnyChange(
   await assert.rejects(attempt(), (e: Error) => {
     assert.match(e.message, field);
     assert.ok(e.message.includes(`needs Docker Engine ${since} or later`), e.message);
-    assert.ok(e.message.includes(`is ${version}`), e.message);
+    assert.ok(e.message.includes(`is ${describeEngine(version)}.`), e.message);
     assert.match(e.message, /Nothing was changed/);
     return true;
   });
@@ -65,7 +66,8 @@ describe("Engine 28 networking, or a refusal before any change on older engines"
   };
 
   it("gwPriority: the network with the highest priority gives the default route, in place of the first by name (Engine 28+)", async () => {
-    const { docker, version } = testEngine();
+    const version = testEngine();
+    const { docker } = version;
     const c = await startContainer(docker, "e28-gw");
     containers.push(c);
     const low = await createNet({ ipamConfigs: [{ subnet: "10.242.1.0/24", gateway: "10.242.1.1" }] });
@@ -103,7 +105,8 @@ describe("Engine 28 networking, or a refusal before any change on older engines"
   });
 
   it("enableIpv4: false: an IPv6-only network; its containers have no IPv4 address on it and reach each other over IPv6 (Engine 28+)", async () => {
-    const { docker, version } = testEngine();
+    const version = testEngine();
+    const { docker } = version;
     const declaration = { ipv6: true, enableIpv4: false, ipamConfigs: [{ subnet: "fd00:242:3::/64" }] };
     if (!atLeast(version, "28.0")) {
       await refusedBeforeAnyChange(
@@ -178,7 +181,7 @@ describe("bridge gateway modes: what another host reaches", function () {
   for (const [i, { mode, since, reached }] of cases.entries()) {
     it(`gatewayModeIpv4 "${mode}": a container ${reached ? "is" : "is not"} reachable by its address from another host (Engine ${since}+; refused before any change on older engines)`, async () => {
       const [h1] = lab.hosts;
-      const version = (await h1.docker.version()).Version;
+      const version = await versionOf(h1.docker);
       const subnet = `10.242.${10 + i}.0/24`;
       const declaration = {
         autoNamePrefix: "gwm",
@@ -220,7 +223,7 @@ describe("bridge gateway modes: what another host reaches", function () {
 
   it('gatewayModeIpv4 "isolated" on an internal network: no address on the host, so the container reaches no gateway (Engine 28.0+; refused before any change on older engines)', async () => {
     const [h1] = lab.hosts;
-    const version = (await h1.docker.version()).Version;
+    const version = await versionOf(h1.docker);
     const declaration = {
       autoNamePrefix: "gwm",
       labels,

@@ -7,7 +7,8 @@ import * as assert from "node:assert/strict";
 import type Docker from "dockerode";
 import { Engine } from "../../provider/engine/engine";
 import { sameAddress } from "../../provider/model/cidr";
-import { defaultGateway, type EndpointSpec, type NetworkSpec } from "../../provider/model/model";
+import { defaultGateway, type EndpointSpec, type NetworkInfo, type NetworkSpec } from "../../provider/model/model";
+import { atLeast } from "../../provider/model/engineFeatures";
 import { providers } from "../../provider/providers/dynamic/impl";
 import { removeContainers, RUN_ID, startContainer, TEST_IMAGE, TEST_LABEL } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
@@ -83,6 +84,23 @@ describe("what check refuses, the engine refuses too (check bypassed)", function
     });
   }
 
+  it("an ipRange with host bits: check refuses it on every engine; Engine 28+ refuses it at create, older engines take it silently", async () => {
+    const inputs = { ipamConfigs: [{ subnet: "10.243.9.0/24", ipRange: "10.243.9.1/26" }] };
+    assert.deepEqual(await checkFailures(BRIDGE, { autoNamePrefix: "bad", ...inputs }), [
+      'ipamConfigs[0].ipRange "10.243.9.1/26" has host bits set: use 10.243.9.0/26, the range that prefix aligns to',
+    ]);
+    const { version, apiVersion } = testEngine();
+    let made: NetworkInfo | undefined;
+    const refusal = await engine()
+      .createNetwork(spec(inputs))
+      .then((n) => void (made = n))
+      .catch((e: Error) => e.message);
+    if (made) await engine().removeNetwork(made.id);
+    console.log(`      engine ${version}: ${refusal ?? `took it, range ${made?.ipamConfigs[0]?.ipRange}`}`);
+    if (atLeast({ version, apiVersion }, "28.0")) assert.ok(refusal, "Engine 28+ refuses it");
+    else assert.ok(made, "older engines take it");
+  });
+
   it("the gateway the engine takes when none is declared is the one check assumes", async () => {
     // Inspect shows only the pools as declared; a container's endpoint shows the gateway it got.
     const probe = await startContainer(testEngine().docker, "bad-gw");
@@ -144,7 +162,8 @@ describe("what check refuses, the engine refuses too (check bypassed)", function
         { network: "bridge", aliases: ["a"] },
         "bridge",
         { aliases: ["a"] },
-        /alias is supported only for containers in user defined networks/,
+        // Engine 29: "network-scoped aliases are only supported for user-defined networks".
+        /alias(es)? (is|are) (supported )?only (supported )?for (containers in )?user[ -]defined networks/,
       ],
       [
         "to bridge with a static address",

@@ -127,6 +127,60 @@ describe("swarm and overlay networks on a multi-host lab", function () {
       }
     });
 
+    it("a static address another worker's container holds: the engine's own reason, the field and the network's name; nothing left attached", async function () {
+      const name = `ovip-${RUN_ID}`;
+      const net = await create(overlay, {
+        name,
+        attachable: true,
+        ipamConfigs: [{ subnet: "10.238.40.0/24" }],
+        labels: { [TEST_LABEL]: RUN_ID },
+        connection: conn(h[0]),
+      });
+      let held: Created | undefined;
+      try {
+        const [holder, second] = await Promise.all([
+          startContainer(h[1].docker, "ipheld"),
+          startContainer(h[2].docker, "iptry"),
+        ]);
+        containers.push(holder, second);
+        held = await create(attachmentProvider, {
+          network: net.id,
+          container: holder.id,
+          ipv4Address: "10.238.40.9",
+          connection: conn(h[1]),
+        });
+        // On the other worker, which lists the overlay only once a container there is on it: by ID
+        // with the resource's name (as an OverlayNetwork of the same program gives it), and by name.
+        for (const network of [
+          { network: net.id, networkResource: { kind: "OverlayNetwork", name } },
+          { network: name },
+        ]) {
+          const t0 = Date.now();
+          await assert.rejects(
+            create(attachmentProvider, {
+              ...network,
+              container: second.id,
+              ipv4Address: "10.238.40.9",
+              connection: conn(h[2]),
+            }),
+            (e: Error) => {
+              console.log(`      ${((Date.now() - t0) / 1000).toFixed(1)} s: ${e.message}`);
+              assert.doesNotMatch(e.message, /not found|create it first/, "the network exists");
+              assert.match(e.message, new RegExp(`to network "${name}"`), "the network by its name");
+              assert.match(e.message, /ipv4Address 10\.238\.40\.9/);
+              // The engine's own words stay in the message.
+              assert.match(e.message, /docker network connect failed \(declared ipv4Address 10\.238\.40\.9\): \S/);
+              return true;
+            },
+          );
+          assert.deepEqual(Object.keys((await second.inspect()).NetworkSettings.Networks), ["bridge"], "not attached");
+        }
+      } finally {
+        if (held) await destroy(attachmentProvider, held);
+        await destroy(overlay, net);
+      }
+    });
+
     it("deleting an overlay a container on a worker still uses names it and its host; disconnectOnDelete reaches the cluster's nodes", async function () {
       const name = `ovother-${RUN_ID}`;
       const nodeConnections = [conn(h[0]), conn(h[1]), conn(h[2])];
@@ -150,15 +204,18 @@ describe("swarm and overlay networks on a multi-host lab", function () {
           const seen = await c.inspect();
           assert.ok(Object.keys(seen.NetworkSettings.Networks).includes(name), "the container is still attached");
         };
+        // Hostnames repeat (cloned VMs): the node is named by its address and ID too.
+        const nodeId: string = (await h[1].docker.info()).Swarm.NodeID;
+        const node = `${h[1].hostname} \\(${h[1].address.replace(/\./g, "\\.")}, node ${nodeId.slice(0, 12)}\\)`;
         await refused({}, [
           new RegExp(
-            `OverlayNetwork "${name}" on \\S+ is still used by container ${c.id.slice(0, 12)} on ${h[1].hostname} \\(attached there; the swarm names one container at a time\\)\\. Nothing was changed\\.`,
+            `OverlayNetwork "${name}" on \\S+ is still used by container ${c.id.slice(0, 12)} on ${node} \\(attached there; the swarm names one container at a time\\)\\. Nothing was changed\\.`,
           ),
           /set disconnectOnDelete: true \(with the OverlayNetwork's swarm set to the SwarmCluster of that host/,
         ]);
         await refused({ disconnectOnDelete: true }, [
           new RegExp(
-            `disconnectOnDelete cannot reach the engine of ${h[1].hostname}, where container ${c.id.slice(0, 12)} still uses it\\. Nothing was changed\\.`,
+            `disconnectOnDelete cannot reach the engine of ${node}, where container ${c.id.slice(0, 12)} still uses it\\. Nothing was changed\\.`,
           ),
         ]);
         await overlay.delete!(net.id, { ...net.outs, disconnectOnDelete: true, nodeConnections });

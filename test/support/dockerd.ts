@@ -1,10 +1,10 @@
 /**
  * Which Docker Engine the tests run, and how its `dockerd` is started: the private test engine and
- * every lab host use the version `PDN_ENGINE` names (20.10, 26.1 or 28.5; unset, the machine's
- * own dockerd, whatever its version). 20.10 is Debian 12's docker.io, checked to be that
- * version; 26.1 and 28.5 run from a debootstrapped Debian root
- * (`scripts/provide-engine.sh`, built on first use and cached): dockerd and its userland come from
- * there, the kernel is the machine's.
+ * every lab host use the version `PDN_ENGINE` names (20.10, 26.1, 28.5 or 29.8; unset, the
+ * machine's own dockerd, whatever its version). 20.10 is Debian 12's docker.io, checked to be that
+ * version; 26.1 and 28.5 run from a debootstrapped Debian root, 29.8 from a copy of the 28.5 root
+ * with dockerd built from the Go module proxy (`scripts/provide-engine.sh`, built on first use and
+ * cached): dockerd and its userland come from there, the kernel is the machine's.
  *
  * Such a root is entered with pivot_root in a private mount namespace, never chroot: under a
  * chroot, runc pivots each container into the mount namespace's real root, so containers would run
@@ -16,7 +16,7 @@ import { execFileSync } from "node:child_process";
 import * as path from "node:path";
 
 /** The engine versions the tests can run. */
-export const ENGINE_VERSIONS = ["20.10", "26.1", "28.5"] as const;
+export const ENGINE_VERSIONS = ["20.10", "26.1", "28.5", "29.8"] as const;
 export type EngineVersion = (typeof ENGINE_VERSIONS)[number];
 
 /** The version `PDN_ENGINE` asks for; undefined when unset (then any reachable engine will do). */

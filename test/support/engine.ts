@@ -1,5 +1,5 @@
 /**
- * The Docker engine tests talk to. With `PDN_ENGINE` set (20.10, 26.1, 28.5), always a private
+ * The Docker engine tests talk to. With `PDN_ENGINE` set (20.10, 26.1, 28.5, 29.8), always a private
  * engine of that version; otherwise `DOCKER_HOST` or the default socket when reachable, else a
  * private engine of the machine's own dockerd. A private engine (root needed) has its own
  * data-root, exec-root, pidfile, socket, bridge address and default address pools big enough for
@@ -15,6 +15,8 @@ export interface TestEngine {
   readonly host: string;
   /** The engine's version as it reports it (`docker version`). */
   readonly version: string;
+  /** The Engine API version it reports (`docker version` → ApiVersion). */
+  readonly apiVersion: string;
   readonly docker: Docker;
   stop(): Promise<void>;
 }
@@ -59,6 +61,12 @@ async function sweep(docker: Docker): Promise<void> {
   }
 }
 
+/** What `docker version` says of the engine: its release and API version. */
+export async function versionOf(docker: Docker): Promise<{ version: string; apiVersion: string }> {
+  const v = await docker.version();
+  return { version: v.Version, apiVersion: v.ApiVersion };
+}
+
 /** Starts a private dockerd of `version` (undefined: the machine's own); resolves once it answers ping (bounded wait). */
 async function startPrivate(version: EngineVersion | undefined): Promise<TestEngine> {
   if (process.getuid?.() !== 0 || (!version && !which("dockerd"))) {
@@ -97,7 +105,7 @@ async function startPrivate(version: EngineVersion | undefined): Promise<TestEng
   return {
     host,
     docker,
-    version: (await docker.version()).Version,
+    ...(await versionOf(docker)),
     async stop() {
       await sweep(docker);
       child.kill("SIGTERM");
@@ -115,7 +123,7 @@ export async function startTestEngine(): Promise<TestEngine> {
   for (const host of [process.env.DOCKER_HOST, "unix:///var/run/docker.sock"]) {
     if (host && (await reachable(host))) {
       const docker = dockerFor(host);
-      return { host, docker, version: (await docker.version()).Version, stop: async () => {} };
+      return { host, docker, ...(await versionOf(docker)), stop: async () => {} };
     }
   }
   return startPrivate(undefined);

@@ -16,7 +16,7 @@ export const mochaHooks = {
   async beforeAll(this: Mocha.Context) {
     this.timeout(60_000);
     engine = await startTestEngine();
-    console.log(`  engine: Docker ${engine.version} at ${engine.host}`);
+    console.log(`  engine: Docker ${engine.version} (API ${engine.apiVersion}) at ${engine.host}`);
     process.env.DOCKER_HOST = engine.host;
     await ensureTestImage(engine.docker);
   },

@@ -71,6 +71,18 @@ describe("network diff", () => {
       diffNetwork({ ...state, ...o }, { ...declared, ...n }).deleteBeforeReplace;
     const fresh = { ipamConfigs: [{ subnet: "10.11.0.0/24" }], ipv6: false, name: "app-9f9f9f9" };
     assert.equal(replace({}, fresh), false, "auto-named, disjoint pools: create first");
+    // check keeps the auto-name it gave before; the replacement's own check gives another.
+    assert.equal(replace({}, { ...fresh, name: state.name }), false, "the same auto-name: create first");
+    assert.equal(
+      replace({ autoNamed: false }, { ...fresh, name: state.name, autoNamed: false }),
+      true,
+      "a declared name",
+    );
+    assert.equal(
+      replace({}, { ...fresh, name: state.name, autoNamed: false }),
+      true,
+      "declared as the auto-name it had",
+    );
     assert.equal(replace({}, { ...fresh, ipamConfigs: undefined }), false, "engine-chosen pool: create first");
     assert.equal(replace({}, { ...fresh, ipamConfigs: [{ subnet: "10.10.0.128/25" }] }), true, "overlapping pool");
     assert.equal(replace({}, { ...fresh, ipamConfigs: [{ subnet: UNKNOWN }] }), true, "unknown pool");

@@ -6,18 +6,26 @@ const mode4 = BRIDGE_OPTION_KEYS.gatewayModeIpv4;
 const mode6 = BRIDGE_OPTION_KEYS.gatewayModeIpv6;
 
 describe("engine versions a setting needs", () => {
-  it("compares versions as the engines report them", () => {
-    const table: [string, string, boolean][] = [
-      ["20.10.24+dfsg1", "27.0", false],
-      ["26.1.5+dfsg1", "27.0", false],
-      ["27.0.3", "27.0", true],
-      ["27.5.1", "28.0", false],
-      ["28.5.2+dfsg4", "28.0", true],
-      ["29.0.0", "28.0", true],
-      ["v28.0.0", "28.0", true],
-      ["dev", "27.0", false],
+  it("compares versions as the engines report them: by release, else by API version", () => {
+    const table: [string, string | undefined, string, boolean][] = [
+      ["20.10.24+dfsg1", "1.41", "27.0", false],
+      ["26.1.5+dfsg1", "1.45", "27.0", false],
+      ["27.0.3", "1.46", "27.0", true],
+      ["27.5.1", "1.47", "28.0", false],
+      ["28.5.2+dfsg4", "1.51", "28.0", true],
+      ["29.8.1", "1.56", "28.0", true],
+      ["v28.0.0", undefined, "28.0", true],
+      // Source builds: the release string is no number, the API version decides.
+      ["library-import", "1.56", "28.0", true],
+      ["library-import", "1.48", "28.0", true],
+      ["library-import", "1.47", "28.0", false],
+      ["dev", "1.46", "27.0", true],
+      ["dev", "1.45", "27.0", false],
+      ["dev", undefined, "27.0", false],
     ];
-    for (const [version, since, ok] of table) assert.equal(atLeast(version, since), ok, `${version} >= ${since}`);
+    for (const [version, apiVersion, since, ok] of table) {
+      assert.equal(atLeast({ version, apiVersion }, since), ok, `${version} (API ${apiVersion}) >= ${since}`);
+    }
   });
 
   it("names what each declared setting needs; defaults and left-out fields need nothing", () => {
@@ -43,15 +51,24 @@ describe("engine versions a setting needs", () => {
 
   it("refuses what the engine is too old for, naming the field, the CLI twin, both versions and the way out", () => {
     const needs = networkNeeds({ enableIpv4: false, options: { [mode4]: "routed" } });
-    assert.equal(unmetNeeds('BridgeNetwork "v6"', "unix:///x.sock", "28.5.2", needs), undefined);
+    assert.equal(unmetNeeds('BridgeNetwork "v6"', "unix:///x.sock", { version: "28.5.2" }, needs), undefined);
     assert.equal(
-      unmetNeeds('BridgeNetwork "v6"', "unix:///x.sock", "27.1.0", needs),
+      unmetNeeds('BridgeNetwork "v6"', "unix:///x.sock", { version: "27.1.0", apiVersion: "1.46" }, needs),
       'BridgeNetwork "v6": enableIpv4: false (docker network create --ipv4=false) needs Docker Engine 28.0 or later, ' +
         "and the engine at unix:///x.sock is 27.1.0. Upgrade that engine, or leave the field out. Nothing was changed",
     );
     assert.match(
-      unmetNeeds('BridgeNetwork "v6"', "unix:///x.sock", "20.10.24", needs)!,
+      unmetNeeds('BridgeNetwork "v6"', "unix:///x.sock", { version: "20.10.24" }, needs)!,
       /--ipv4=false\) needs Docker Engine 28\.0 or later; gatewayModeIpv4: "routed" \(--opt com\.docker\.network\.bridge\.gateway_mode_ipv4=routed\) needs Docker Engine 27\.0 or later, and the engine at unix:\/\/\/x\.sock is 20\.10\.24\. Upgrade that engine, or leave these fields out/,
+    );
+  });
+
+  it("names a source build by its API version too, and takes what that API does", () => {
+    const needs = networkNeeds({ enableIpv4: false });
+    assert.equal(unmetNeeds("x", "h", { version: "library-import", apiVersion: "1.56" }, needs), undefined);
+    assert.match(
+      unmetNeeds("x", "h", { version: "library-import", apiVersion: "1.45" }, needs)!,
+      /needs Docker Engine 28\.0 or later, and the engine at h is library-import \(API 1\.45\)\./,
     );
   });
 });

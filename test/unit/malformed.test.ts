@@ -101,6 +101,22 @@ const refused: [keyof typeof providers, object, RegExp][] = [
     { ipamConfigs: [{ subnet: "10.80.0.0/24", gateway: "10.80.0.1", auxAddresses: { r: "10.80.0.1" } }] },
     /^ipamConfigs\[0\]\.auxAddresses\["r"\] 10\.80\.0\.1 is the gateway: the gateway is reserved already, remove this entry/,
   ],
+  // Engine 28+ refuses an unaligned range at create; 20.10 takes it silently.
+  [
+    "BridgeNetwork",
+    { ipamConfigs: [{ subnet: "10.10.10.0/24", ipRange: "10.10.10.1/26" }] },
+    /^ipamConfigs\[0\]\.ipRange "10\.10\.10\.1\/26" has host bits set: use 10\.10\.10\.0\/26, the range that prefix aligns to$/,
+  ],
+  [
+    "OverlayNetwork",
+    { ipv6: true, ipamConfigs: [{ subnet: "fd00:10::/64", ipRange: "fd00:10::8:1/112" }] },
+    /^ipamConfigs\[0\]\.ipRange "fd00:10::8:1\/112" has host bits set: use fd00:10::8:0\/112, the range that prefix aligns to$/,
+  ],
+  [
+    "BridgeNetwork",
+    { ipamConfigs: [{ subnet: "10.80.0.1/24" }] },
+    /^ipamConfigs\[0\]\.subnet "10\.80\.0\.1\/24" has host bits set: use 10\.80\.0\.0\/24, the network address of that prefix$/,
+  ],
   [
     "BridgeNetwork",
     { ipamConfigs: [{ subnet: "10.80.0.0/24" }, { subnet: "10.81.0.0/24" }] },
@@ -140,6 +156,12 @@ const refused: [keyof typeof providers, object, RegExp][] = [
   ["NetworkAttachment", { alias: ["a"] }, /^unknown argument alias: did you mean aliases\?/],
   ["NetworkAttachment", { ip: "10.0.0.5" }, /^unknown argument ip: did you mean ipv4Address \(or ipv6Address\)\?/],
   ["ServiceAttachment", { networks: "net" }, /^unknown argument networks: did you mean network\?/],
+  // The resource class tells check which kind of network resource it was given.
+  [
+    "ServiceAttachment",
+    { network: "f".repeat(64), networkResource: { kind: "BridgeNetwork", name: "app-1a2b3c4" } },
+    /^network: BridgeNetwork "app-1a2b3c4" is local to one engine, and a service's tasks join only swarm-scoped networks: give an OverlayNetwork/,
+  ],
   ["SwarmNode", { advertiseAddress: "10.0.0.1" }, /^unknown argument advertiseAddress: did you mean advertiseAddr\?/],
   ["SwarmNode", { zzz: 1 }, /^unknown argument zzz: the arguments are join, advertiseAddr, /],
   // Attachments the engine refuses by the network's name.
@@ -192,6 +214,9 @@ const refused: [keyof typeof providers, object, RegExp][] = [
 
 /** [resource, inputs] the engine accepts. */
 const accepted: [keyof typeof providers, object][] = [
+  ["ServiceAttachment", { network: "f".repeat(64), networkResource: { kind: "OverlayNetwork", name: "mesh-1a2b3c4" } }],
+  ["ServiceAttachment", { network: UNKNOWN, networkResource: UNKNOWN }],
+  ["NetworkAttachment", { network: "f".repeat(64), networkResource: { kind: "BridgeNetwork", name: UNKNOWN } }],
   ["BridgeNetwork", { connection: { host: "unix:///var/run/docker.sock" } }],
   [
     "BridgeNetwork",

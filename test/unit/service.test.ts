@@ -135,7 +135,7 @@ describe("services: specs and updates", () => {
     assert.equal(failed.state, "failed");
     assert.match(
       (failed as { detail: string }).detail,
-      /update paused.*; task t9 \(replica 2\): failed, task: non-zero exit \(1\)/,
+      /update paused.*; task t9 \(replica 2\) on node n1: failed, task: non-zero exit \(1\)/,
     );
     assert.deepEqual(
       { ...progress(status("rollback_completed", "T1", "rolled back"), [oldTask]), detail: "" },
@@ -144,7 +144,7 @@ describe("services: specs and updates", () => {
     const stuck = progress(status("updating"), [task({ id: "t5", state: "new", specNetworks: newTask.specNetworks })]);
     assert.match(
       (stuck as { detail: string }).detail,
-      /t5 \(replica 1\): new \(not allocated: is the network out of addresses\?\)/,
+      /t5 \(replica 1\) on node n1: new \(not allocated: is the network out of addresses\?\)/,
     );
     // No status of its own (nothing to restart): converged once every task that should run runs the new spec.
     assert.deepEqual(updateProgress(serviceFromApi(apiService(status("completed", "T0"))), before, [newTask], wanted), {
@@ -154,6 +154,46 @@ describe("services: specs and updates", () => {
       state: "converged",
     });
     assert.equal(updateProgress(serviceFromApi(apiService()), undefined, [newTask, oldTask], wanted).state, "updating");
+  });
+
+  it("an update still going names the tasks it waits for and their nodes, by hostname, address and ID", () => {
+    const before = { state: "completed", startedAt: "T0", message: "" };
+    const wanted = (t: TaskInfo): boolean => t.specNetworks.some((n) => n.networkId === "back");
+    const nodes = [{ id: "n1aaaaaaaaaaaaaa", hostname: "node-2", address: "10.0.0.3" }];
+    const old = task({ id: "t1", slot: 3, nodeId: "n1aaaaaaaaaaaaaa", specNetworks: [] });
+    const service = serviceFromApi(apiService({ UpdateStatus: { State: "updating", StartedAt: "T1", Message: "" } }));
+    // Nothing failed yet: the tasks still on the previous spec are what it waits for.
+    assert.deepEqual(updateProgress(service, before, [old], wanted, nodes), {
+      state: "updating",
+      detail: "task t1 (replica 3) on node-2 (10.0.0.3, node n1aaaaaaaaaa): running, still on the previous spec",
+    });
+    // A node the managers no longer list is named by its ID.
+    assert.match(
+      (updateProgress(service, before, [old], wanted) as { detail: string }).detail,
+      /on node n1aaaaaaaaaa:/,
+    );
+    // Stop-first: the old task is stopping, its replacement waits (desired "ready") for an address.
+    const stopping = task({
+      id: "t3",
+      slot: 3,
+      desiredState: "shutdown",
+      nodeId: "n1aaaaaaaaaaaaaa",
+      specNetworks: [],
+    });
+    const waiting = task({ id: "t4", slot: 3, state: "new", desiredState: "ready", nodeId: "", specNetworks: [] });
+    assert.equal(
+      (updateProgress(service, before, [stopping, waiting], wanted, nodes) as { detail: string }).detail,
+      "task t4 (replica 3): new (not allocated: is the network out of addresses?)",
+    );
+    assert.equal(
+      (updateProgress(service, before, [stopping], wanted, nodes) as { detail: string }).detail,
+      "task t3 (replica 3) on node-2 (10.0.0.3, node n1aaaaaaaaaa): running, to be shutdown",
+    );
+    const done = task({ id: "t2", specNetworks: [{ networkId: "back", aliases: [], driverOptions: {} }] });
+    assert.deepEqual(updateProgress(service, before, [done], wanted), {
+      state: "updating",
+      detail: "1 of 1 task(s) run the new spec",
+    });
   });
 
   it("ServiceAttachment diff: another network or service replaces, aliases update in place", () => {
