@@ -4,6 +4,8 @@
 # its Node.js language host, as a user runs any Pulumi project:
 #   npm run quickstart           # provision what is missing, start two demo containers, pulumi up
 #   npm run quickstart:destroy   # pulumi destroy, then remove the demo containers
+#   eval "$(bash scripts/quickstart.sh env)"   # this shell runs `pulumi` on the stack by hand:
+#                                # PATH, backend, passphrase, and DOCKER_HOST of the engine it uses
 # On a fresh Debian machine as root it provisions everything: docker.io and busybox-static from
 # apt, Node.js 24 (scripts/provide-node.sh), the Pulumi CLI and language host
 # (scripts/provide-pulumi.sh). The engine is DOCKER_HOST, else /var/run/docker.sock; with neither
@@ -12,11 +14,25 @@
 # passphrase "quickstart", whatever backend or passphrase the environment names.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cmd=${1:?usage: quickstart.sh up|destroy}
+cmd=${1:?usage: quickstart.sh up|destroy|env}
 own=/run/pdn-quickstart
 image=pdn-quickstart-busybox:1
 demo=(qs-web qs-db) # as in Pulumi.dev.yaml
 say() { printf 'quickstart: %s\n' "$*" >&2; }
+
+answers() { docker ${1:+-H "$1"} version >/dev/null 2>&1; }
+backend="file://$PWD/.pulumi-state"
+
+if [ "$cmd" = env ]; then
+  printf 'export PATH=%q:"$PATH"\n' "$(bash scripts/provide-node.sh):$(bash scripts/provide-pulumi.sh 2>/dev/null)"
+  printf 'export PULUMI_BACKEND_URL=%q PULUMI_CONFIG_PASSPHRASE=quickstart PULUMI_SKIP_UPDATE_CHECK=true\n' "$backend"
+  echo 'unset PULUMI_CONFIG_PASSPHRASE_FILE'
+  # The engine `up` used: the one it started when no other answered.
+  if [ -z "${DOCKER_HOST:-}" ] && ! answers unix:///var/run/docker.sock && answers "unix://$own/docker.sock"; then
+    echo "export DOCKER_HOST=unix://$own/docker.sock"
+  fi
+  exit 0
+fi
 
 missing=()
 command -v dockerd >/dev/null || [ -n "${DOCKER_HOST:-}" ] || missing+=(docker.io)
@@ -40,7 +56,6 @@ npm run --silent build
 # as from a project that installed it.
 [ -e node_modules/pulumi-docker-networking ] || ln -s .. node_modules/pulumi-docker-networking
 
-answers() { docker ${1:+-H "$1"} version >/dev/null 2>&1; }
 if [ -z "${DOCKER_HOST:-}" ] && ! answers unix:///var/run/docker.sock; then
   export DOCKER_HOST=unix://$own/docker.sock
   if [ "$cmd" = up ] && ! answers "$DOCKER_HOST"; then
@@ -54,7 +69,7 @@ if [ -z "${DOCKER_HOST:-}" ] && ! answers unix:///var/run/docker.sock; then
   fi
 fi
 
-export PULUMI_BACKEND_URL="file://$PWD/.pulumi-state" PULUMI_CONFIG_PASSPHRASE=quickstart PULUMI_SKIP_UPDATE_CHECK=true
+export PULUMI_BACKEND_URL="$backend" PULUMI_CONFIG_PASSPHRASE=quickstart PULUMI_SKIP_UPDATE_CHECK=true
 unset PULUMI_CONFIG_PASSPHRASE_FILE
 mkdir -p .pulumi-state
 pulumi stack select --create dev >/dev/null
