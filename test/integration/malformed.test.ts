@@ -171,7 +171,8 @@ describe("what check refuses, the engine refuses too (check bypassed)", function
         { network: "bridge", ipv4Address: "172.17.0.200" },
         "bridge",
         { ipv4Address: "172.17.0.200" },
-        /user specified IP address is supported on user defined networks only/,
+        // Engine 29 hyphenates: "user-specified IP address is supported on user-defined networks only".
+        /user[ -]specified IP address is supported on user[ -]defined networks only/,
       ],
       [
         "on the network's gateway",
