@@ -5,6 +5,7 @@
  * - {@link NetworkAttachment}: `docker network connect` / `disconnect` of an existing container
  * - {@link ServiceAttachment}: `docker service update --network-add` / `--network-rm` of an existing service
  * - {@link OverlayNetwork}: `docker network create --driver overlay` on a swarm manager
+ * - {@link MacvlanNetwork} / {@link IpvlanNetwork}: `docker network create --driver macvlan` / `ipvlan`: containers on the host's LAN
  * - {@link SwarmNode}: `docker swarm init` / `join` / `leave`, swarm and node updates
  * - {@link SwarmCluster}: a whole swarm from a list of engines, tokens wired as secrets
  * - {@link getNetwork} / {@link listNetworks} / {@link getSwarm}: `docker network inspect` / `ls`, `docker swarm inspect`
@@ -12,6 +13,9 @@
  */
 export { BridgeNetwork, type BridgeNetworkArgs, type GatewayMode } from "./resources/bridgeNetwork";
 export { OverlayNetwork, type OverlayNetworkArgs, type OverlayVerifyArgs } from "./resources/overlayNetwork";
+export { MacvlanNetwork, type MacvlanNetworkArgs, type MacvlanMode } from "./resources/macvlanNetwork";
+export { IpvlanNetwork, type IpvlanNetworkArgs, type IpvlanMode, type IpvlanFlag } from "./resources/ipvlanNetwork";
+export type { LanNetwork, LanNetworkArgs } from "./resources/lanNetwork";
 export type { PairResult } from "./model/probe";
 export { NetworkAttachment, type NetworkAttachmentArgs } from "./resources/networkAttachment";
 export { ServiceAttachment, type ServiceAttachmentArgs } from "./resources/serviceAttachment";

@@ -43,7 +43,7 @@ export function defaultGateway(pool: IpamConfig): string | undefined {
 /** A network's declared settings after `check`: plain values, name resolved. */
 export interface NetworkSpec {
   readonly name: string;
-  readonly driver: "bridge" | "overlay";
+  readonly driver: "bridge" | "overlay" | "macvlan" | "ipvlan";
   readonly ipamConfigs?: IpamConfig[];
   readonly ipamDriver?: string;
   readonly ipamOptions?: Record<string, string>;
@@ -144,6 +144,19 @@ export const OVERLAY_OPTION_KEYS = {
   mtu: "com.docker.network.driver.mtu",
   vxlanIds: "com.docker.network.driver.overlay.vxlanid_list",
   encrypted: "encrypted",
+} as const;
+
+/** Typed macvlan settings and the driver options they stand for (`-o parent=eth0 -o macvlan_mode=bridge`). */
+export const MACVLAN_OPTION_KEYS = {
+  parent: "parent",
+  mode: "macvlan_mode",
+} as const;
+
+/** Typed ipvlan settings and the driver options they stand for (`-o parent=eth0 -o ipvlan_mode=l2 -o ipvlan_flag=bridge`). */
+export const IPVLAN_OPTION_KEYS = {
+  parent: "parent",
+  mode: "ipvlan_mode",
+  flag: "ipvlan_flag",
 } as const;
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- engine JSON is untyped at this boundary */

@@ -1,7 +1,7 @@
 /** `check` rules of networks: the shared settings, IPAM pools, and each driver's typed options. Pure. */
 import { cidrContains, cidrProblem, cidrsOverlap, formatCidr, parseCidr, parseIp, type Cidr } from "./cidr";
 import { GATEWAY_MODES } from "./engineFeatures";
-import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "./model";
+import { BRIDGE_OPTION_KEYS, IPVLAN_OPTION_KEYS, MACVLAN_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "./model";
 import { isUnknown } from "./values";
 import {
   addressProblem,
@@ -150,23 +150,39 @@ export const NETWORK_ARGS = [
 const DRIVER_ARGS = {
   BridgeNetwork: [...Object.keys(BRIDGE_OPTION_KEYS), "enableIpv4"],
   OverlayNetwork: [...Object.keys(OVERLAY_OPTION_KEYS), "ingress", "verify", "swarm"],
+  MacvlanNetwork: Object.keys(MACVLAN_OPTION_KEYS),
+  IpvlanNetwork: Object.keys(IPVLAN_OPTION_KEYS),
 };
 const IPAM_ARGS = ["subnet", "gateway", "ipRange", "auxAddresses"];
 
+/** The network resource kinds. */
+export type NetworkKind = keyof typeof DRIVER_ARGS;
+
 /** Arguments neither the network nor its driver takes, with where they belong when that is known. */
-export function networkArgProblems(inputs: any, kind: keyof typeof DRIVER_ARGS): CheckFailure[] {
-  const other = kind === "BridgeNetwork" ? "OverlayNetwork" : "BridgeNetwork";
+export function networkArgProblems(inputs: any, kind: NetworkKind): CheckFailure[] {
+  const elsewhere: Record<string, string> = {};
+  for (const [other, args] of Object.entries(DRIVER_ARGS)) {
+    for (const f of args) {
+      if (other !== kind && !DRIVER_ARGS[kind].includes(f))
+        elsewhere[f] ??= `${f} is an argument of ${other}, not of ${kind}`;
+    }
+  }
   const hints = {
     ...Object.fromEntries(IPAM_ARGS.map((f) => [f, `it belongs in ipamConfigs: [{ ${f}: ... }]`])),
-    ...Object.fromEntries(
-      DRIVER_ARGS[other]
-        .filter((f) => !DRIVER_ARGS[kind].includes(f))
-        .map((f) => [f, `${f} is an argument of ${other}, not of ${kind}`]),
-    ),
+    ...elsewhere,
   };
   return unknownArgProblems(inputs, [...NETWORK_ARGS, ...DRIVER_ARGS[kind]], {
-    // Added by the resource classes: auto-naming, ownership, the swarm an overlay follows.
-    internal: ["owner", "autoNamePrefix", "autoNameScope", "clusterId", "swarmNodeId", "nodeConnections"],
+    // Added by the resource classes: auto-naming, ownership, the swarm an overlay follows, the
+    // program's other LAN networks.
+    internal: [
+      "owner",
+      "autoNamePrefix",
+      "autoNameScope",
+      "clusterId",
+      "swarmNodeId",
+      "nodeConnections",
+      ...(kind === "MacvlanNetwork" || kind === "IpvlanNetwork" ? ["lanNeighbours"] : []),
+    ],
     hints,
   });
 }
@@ -234,7 +250,7 @@ function onePoolPerFamily(inputs: any): CheckFailure[] {
   return failures;
 }
 
-function ifnameProblem(field: string, v: unknown): CheckFailure | undefined {
+export function ifnameProblem(field: string, v: unknown): CheckFailure | undefined {
   if (!known(v) || (typeof v === "string" && IFNAME_RE.test(v))) return undefined;
   return {
     property: field,
@@ -328,7 +344,7 @@ function gatewayModeProblems(inputs: any): CheckFailure[] {
 }
 
 /** A typed field and the raw option it stands for, both set to different values. */
-function typedOptionConflicts(inputs: any, keys: Record<string, string>): CheckFailure[] {
+export function typedOptionConflicts(inputs: any, keys: Record<string, string>): CheckFailure[] {
   const failures: CheckFailure[] = [];
   for (const [field, key] of Object.entries(keys)) {
     const declared = inputs.options?.[key];

@@ -25,6 +25,7 @@ import { picked, withoutUndefined } from "../model/values";
 import { ATTACHMENT_ARGS, ATTACHMENT_INTERNAL, attachmentProblems, networkShown } from "../model/attachmentValidation";
 import { failedCheck } from "../model/validation";
 import { attachmentNeeds } from "../model/engineFeatures";
+import { kernelLacks } from "./lanDrivers";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
 
@@ -140,6 +141,12 @@ async function failedConnect(engine: Engine, ref: string, inputs: any, err: unkn
   const taken = network && addressTaken(network, inputs);
   if (taken) return new Error(`NetworkAttachment on ${engine.host}: ${taken}`);
   const head = `${what({ ...inputs, networkResource: { name: shown } })} on ${engine.host}`;
+  const lacks = kernelLacks(reason);
+  if (lacks) {
+    return new Error(
+      `${head}: the engine has the network, but the kernel of its host cannot plug a container into it (${reason}). Nothing was changed. The kernel lacks ${lacks}`,
+    );
+  }
   // A refusal that names a declared address is about that field.
   const field = (["ipv4Address", "ipv6Address"] as const).find(
     (f) => typeof inputs[f] === "string" && reason.includes(inputs[f]),

@@ -31,7 +31,7 @@ import {
   type NetworkInfo,
   type NetworkSpec,
 } from "../model/model";
-import { NETWORK_ARGS, networkArgProblems, networkProblems } from "../model/networkValidation";
+import { NETWORK_ARGS, networkArgProblems, networkProblems, type NetworkKind } from "../model/networkValidation";
 import { networkNeeds } from "../model/engineFeatures";
 import { failedCheck, type CheckFailure } from "../model/validation";
 
@@ -41,7 +41,7 @@ import { failedCheck, type CheckFailure } from "../model/validation";
 export interface NetworkDriver {
   readonly driver: NetworkSpec["driver"];
   /** The resource type, for messages. */
-  readonly kind: "BridgeNetwork" | "OverlayNetwork";
+  readonly kind: NetworkKind;
   /** Driver-specific input problems. */
   problems(inputs: any): CheckFailure[];
   /** Driver options the typed fields stand for. */
@@ -52,6 +52,8 @@ export interface NetworkDriver {
   precondition?(engine: Engine, spec: NetworkSpec): Promise<Record<string, unknown>>;
   /** Proves the new network works (an overlay's `verify`); resolves to extra outputs; throws when it does not. */
   verify?(inputs: any): Promise<Record<string, unknown>>;
+  /** The user's terms for an engine's refusal to create the network (a missing parent interface), if it has them. */
+  explain?(err: Error, spec: NetworkSpec, host: string): Error | undefined;
 }
 
 // The checked inputs: check resolves the name and merges the typed options into `options`.
@@ -351,7 +353,11 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
       await engine.require(`${d.kind} "${spec.name}"`, networkNeeds(inputs));
       const extra = await d.precondition?.(engine, spec);
       const earlier = await madeEarlier(engine, inputs);
-      const info = earlier ?? (await settled(engine, await engine.createNetwork(spec), inputs));
+      const create = (): Promise<NetworkInfo> =>
+        engine.createNetwork(spec).catch((err: Error) => {
+          throw d.explain?.(err, spec, engine.host) ?? err;
+        });
+      const info = earlier ?? (await settled(engine, await create(), inputs));
       try {
         const verified = await d.verify?.(inputs);
         return { id: info.id, outs: { ...outputsOf(inputs, info, false), ...extra, ...verified } };

@@ -15,6 +15,8 @@ import { UNKNOWN } from "../../provider/model/values";
 const base: Record<keyof typeof providers, object> = {
   BridgeNetwork: { name: "net" },
   OverlayNetwork: { name: "net" },
+  MacvlanNetwork: { name: "net", parent: "eth0" },
+  IpvlanNetwork: { name: "net", parent: "eth0" },
   NetworkAttachment: { network: "net", container: "app" },
   ServiceAttachment: { network: "net", service: "web" },
   SwarmNode: {},
@@ -100,6 +102,79 @@ const refused: [keyof typeof providers, object, RegExp][] = [
     "OverlayNetwork",
     { ipamConfigs: [{ subnet: "10.80.0.0/24", gateway: "10.80.0.1", auxAddresses: { r: "10.80.0.1" } }] },
     /^ipamConfigs\[0\]\.auxAddresses\["r"\] 10\.80\.0\.1 is the gateway: the gateway is reserved already, remove this entry/,
+  ],
+  // LAN networks: the parent, the modes, and what two networks of one program must not share.
+  ["MacvlanNetwork", { parent: "eth0/1" }, /^parent "eth0\/1" is not a Linux interface name/],
+  [
+    "MacvlanNetwork",
+    { parent: "a-very-long-interface0" },
+    /^parent "a-very-long-interface0" is not a Linux interface name/,
+  ],
+  ["MacvlanNetwork", { parent: "eth0.5000" }, /^parent "eth0\.5000": VLAN ID 5000 must be from 1 to 4094/],
+  ["MacvlanNetwork", { parent: undefined, internal: false }, /^parent is required: the host interface on the LAN/],
+  ["IpvlanNetwork", { parent: undefined }, /^parent is required: the host interface on the LAN/],
+  ["MacvlanNetwork", { mode: "l2" }, /^mode "l2" must be one of bridge, private, vepa, passthru/],
+  [
+    "IpvlanNetwork",
+    { mode: "bridge" },
+    /^mode "bridge" must be l2, l3 or l3s|^mode "bridge" must be one of l2, l3, l3s/,
+  ],
+  ["IpvlanNetwork", { flag: "passthru" }, /^flag "passthru" must be one of bridge, private, vepa/],
+  [
+    "IpvlanNetwork",
+    { mode: "l3", ipamConfigs: [{ subnet: "10.60.0.0/24", gateway: "10.60.0.1" }] },
+    /^ipamConfigs\[0\]\.gateway 10\.60\.0\.1: an ipvlan network in mode "l3" routes through its parent and has no gateway/,
+  ],
+  [
+    "MacvlanNetwork",
+    { mode: "bridge", options: { macvlan_mode: "vepa" } },
+    /^mode "bridge" conflicts with options\["macvlan_mode"\] "vepa"/,
+  ],
+  [
+    "MacvlanNetwork",
+    { vxlanIds: [1] },
+    /^unknown argument vxlanIds: vxlanIds is an argument of OverlayNetwork, not of MacvlanNetwork/,
+  ],
+  [
+    "BridgeNetwork",
+    { parent: "eth0" },
+    /^unknown argument parent: parent is an argument of MacvlanNetwork, not of BridgeNetwork/,
+  ],
+  [
+    "MacvlanNetwork",
+    {
+      connection: { host: "unix:///h1.sock" },
+      mode: "passthru",
+      lanNeighbours: [{ resource: "lan-a", kind: "MacvlanNetwork", host: "unix:///h1.sock", parent: "eth0" }],
+    },
+    /^parent "eth0" on unix:\/\/\/h1\.sock is also the parent of MacvlanNetwork "lan-a", and a passthru network takes the whole interface/,
+  ],
+  [
+    "IpvlanNetwork",
+    {
+      connection: { host: "unix:///h1.sock" },
+      lanNeighbours: [
+        { resource: "lan-a", kind: "MacvlanNetwork", host: "unix:///h1.sock", parent: "eth0", mode: "passthru" },
+      ],
+    },
+    /^parent "eth0" on unix:\/\/\/h1\.sock is also the parent of MacvlanNetwork "lan-a", and a passthru network takes the whole interface/,
+  ],
+  [
+    "MacvlanNetwork",
+    {
+      connection: { host: "unix:///h2.sock" },
+      ipamConfigs: [{ subnet: "192.168.1.0/24", ipRange: "192.168.1.192/27" }],
+      lanNeighbours: [
+        {
+          resource: "lan-h1",
+          kind: "MacvlanNetwork",
+          host: "unix:///h1.sock",
+          parent: "eth0",
+          ipamConfigs: [{ subnet: "192.168.1.0/24", ipRange: "192.168.1.192/26" }],
+        },
+      ],
+    },
+    /^ipamConfigs hands out 192\.168\.1\.192\/27, which overlaps 192\.168\.1\.192\/26 of MacvlanNetwork "lan-h1" on the same LAN: give each network \(each host\) its own ipRange/,
   ],
   // Engine 28+ refuses an unaligned range at create; 20.10 takes it silently.
   [
@@ -214,6 +289,44 @@ const refused: [keyof typeof providers, object, RegExp][] = [
 
 /** [resource, inputs] the engine accepts. */
 const accepted: [keyof typeof providers, object][] = [
+  ["MacvlanNetwork", { parent: "eth0.50", mode: "passthru" }],
+  ["MacvlanNetwork", { parent: undefined, internal: true }],
+  ["MacvlanNetwork", { parent: UNKNOWN, mode: UNKNOWN }],
+  ["IpvlanNetwork", { mode: "l3", flag: "private", ipamConfigs: [{ subnet: "10.60.0.0/24" }] }],
+  // Two networks on one parent of one engine, on other subnets (the engine takes both).
+  [
+    "MacvlanNetwork",
+    {
+      connection: { host: "unix:///h1.sock" },
+      ipamConfigs: [{ subnet: "10.238.50.0/24" }],
+      lanNeighbours: [
+        {
+          resource: "lan-a",
+          kind: "MacvlanNetwork",
+          host: "unix:///h1.sock",
+          parent: "eth0",
+          ipamConfigs: [{ subnet: "192.168.1.0/24" }],
+        },
+      ],
+    },
+  ],
+  // Two hosts on one LAN, each handing out its own range; one parent name on two engines.
+  [
+    "MacvlanNetwork",
+    {
+      connection: { host: "unix:///h2.sock" },
+      ipamConfigs: [{ subnet: "192.168.1.0/24", gateway: "192.168.1.1", ipRange: "192.168.1.224/27" }],
+      lanNeighbours: [
+        {
+          resource: "lan-h1",
+          kind: "MacvlanNetwork",
+          host: "unix:///h1.sock",
+          parent: "eth0",
+          ipamConfigs: [{ subnet: "192.168.1.0/24", ipRange: "192.168.1.192/27" }],
+        },
+      ],
+    },
+  ],
   ["ServiceAttachment", { network: "f".repeat(64), networkResource: { kind: "OverlayNetwork", name: "mesh-1a2b3c4" } }],
   ["ServiceAttachment", { network: UNKNOWN, networkResource: UNKNOWN }],
   ["NetworkAttachment", { network: "f".repeat(64), networkResource: { kind: "BridgeNetwork", name: UNKNOWN } }],

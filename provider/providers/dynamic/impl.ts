@@ -4,6 +4,7 @@
  */
 import { attachmentProvider } from "../attachmentProvider";
 import { bridgeDriver, overlayDriver } from "../drivers";
+import { ipvlanDriver, macvlanDriver } from "../lanDrivers";
 import { networkProvider } from "../networkProvider";
 import { serviceAttachmentProvider } from "../serviceAttachmentProvider";
 import { swarmNodeProvider } from "../swarmNodeProvider";
@@ -14,6 +15,8 @@ exitWithEngine();
 export const providers = {
   BridgeNetwork: networkProvider(bridgeDriver),
   OverlayNetwork: networkProvider(overlayDriver),
+  MacvlanNetwork: networkProvider(macvlanDriver),
+  IpvlanNetwork: networkProvider(ipvlanDriver),
   NetworkAttachment: attachmentProvider,
   ServiceAttachment: serviceAttachmentProvider,
   SwarmNode: swarmNodeProvider,

@@ -1,0 +1,220 @@
+/**
+ * Containers on the LAN (macvlan, ipvlan) on a three-host lab whose hosts share one LAN: their
+ * `eth0` on the lab bridge. Proven by traffic, not by inspect alone: containers on two hosts ping
+ * each other by LAN address, and a host other than their own reaches them. What this machine's
+ * kernel cannot do (ipvlan, 802.1Q VLAN sub-interfaces) is detected in a lab host first, and the
+ * library's own error, naming the missing feature, is what is asserted there.
+ */
+import * as assert from "node:assert/strict";
+import type Docker from "dockerode";
+import { attachmentProvider } from "../../provider/providers/attachmentProvider";
+import { providers } from "../../provider/providers/dynamic/impl";
+import { exec, removeContainers, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
+import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
+import { checked, create, destroy, type Created } from "../support/lifecycle";
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- provider property bags and inspect JSON */
+
+const macvlan = providers.MacvlanNetwork;
+const ipvlan = providers.IpvlanNetwork;
+const labels = { [TEST_LABEL]: RUN_ID };
+const conn = (h: LabHost): { host: string } => ({ host: h.host });
+
+describe("containers on the LAN: macvlan and ipvlan on a three-host lab", function () {
+  this.timeout(180_000);
+  let lab: Lab;
+  let h: LabHost[];
+  /** The lab's LAN, `10.239.N`: hosts are .11-.13, the lab bridge (the LAN's router) .1. */
+  let lan: string;
+  const nets: [typeof macvlan, Created][] = [];
+  const atts: Created[] = [];
+  const containers: Docker.Container[] = [];
+
+  before(async () => {
+    lab = await startLab(3);
+    h = lab.hosts;
+    lan = h[0].address.replace(/\.\d+$/, "");
+  });
+  afterEach(async () => {
+    while (atts.length) await destroy(attachmentProvider, atts.pop());
+    await removeContainers(containers.splice(0));
+    while (nets.length) {
+      const [p, n] = nets.pop()!;
+      await destroy(p, n);
+    }
+  });
+  after(async () => {
+    await lab?.stop();
+    if (lab) assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
+  });
+
+  const network = async (p: typeof macvlan, args: object): Promise<Created> => {
+    const n = await create(p, { autoNamePrefix: "lan", labels, ...args });
+    nets.push([p, n]);
+    return n;
+  };
+  /** A container on host `i`, plugged into `net` at `address`. */
+  const onLan = async (i: number, net: Created, address: string): Promise<Docker.Container> => {
+    const c = await startContainer(h[i].docker, `lan${i}`);
+    containers.push(c);
+    atts.push(
+      await create(attachmentProvider, {
+        network: net.id,
+        container: c.id,
+        ipv4Address: address,
+        connection: conn(h[i]),
+      }),
+    );
+    return c;
+  };
+  /** Whether a lab host's kernel makes a link of `type` (ipvlan, vlan) on its eth0. */
+  const kernelMakes = (type: string, ...args: string[]): boolean => {
+    const made = lab.inHost(0, "ip", "link", "add", "link", "eth0", "name", "pdnprobe", "type", type, ...args);
+    if (made) lab.inHost(0, "ip", "link", "delete", "pdnprobe");
+    return made;
+  };
+  /** One range of the LAN per host, as a network administrator hands them out. */
+  const pool = (i: number): object => ({
+    subnet: `${lan}.0/24`,
+    gateway: `${lan}.1`,
+    ipRange: `${lan}.${128 + 16 * i}/28`,
+  });
+
+  it("macvlan on two hosts: their containers ping each other by LAN address, a third host reaches them, their own host does not (the kernel's rule)", async () => {
+    const [n1, n2] = [
+      await network(macvlan, { parent: "eth0", ipamConfigs: [pool(0)], connection: conn(h[0]) }),
+      await network(macvlan, { parent: "eth0", ipamConfigs: [pool(1)], connection: conn(h[1]) }),
+    ];
+    const inspect: any = await h[0].docker.getNetwork(n1.id).inspect();
+    assert.deepEqual(
+      [inspect.Driver, inspect.Options.parent, inspect.IPAM.Config[0].IPRange],
+      ["macvlan", "eth0", `${lan}.128/28`],
+    );
+    const [a, b] = [await onLan(0, n1, `${lan}.130`), await onLan(1, n2, `${lan}.146`)];
+    for (const [from, c, to] of [
+      [h[0], a, `${lan}.146`],
+      [h[1], b, `${lan}.130`],
+    ] as const) {
+      const r = await exec(from.docker, c.id, ["ping", "-c", "2", "-W", "2", to]);
+      assert.equal(r.code, 0, `${from.hostname} → ${to}: ${r.output}`);
+    }
+    // The LAN's router (the lab bridge) and a third host reach them as any LAN host would.
+    assert.ok(lab.inHost(2, "/bin/busybox", "ping", "-c", "1", "-W", "2", `${lan}.130`), "the third host reaches it");
+    const r = await exec(h[0].docker, a.id, ["ping", "-c", "1", "-W", "2", `${lan}.1`]);
+    assert.equal(r.code, 0, `the router: ${r.output}`);
+    // The parent's own host does not: macvlan keeps the parent and its children apart.
+    assert.equal(lab.inHost(0, "/bin/busybox", "ping", "-c", "1", "-W", "1", `${lan}.130`), false);
+    // Refresh and a second preview see nothing changed.
+    const read = await macvlan.read!(n1.id, n1.outs);
+    const declared = { autoNamePrefix: "lan", labels, parent: "eth0", ipamConfigs: [pool(0)], connection: conn(h[0]) };
+    assert.equal((await macvlan.diff!(n1.id, read.props, await checked(macvlan, declared, n1.outs))).changes, false);
+    const mode = await macvlan.diff!(
+      n1.id,
+      read.props,
+      await checked(macvlan, { ...declared, mode: "private" }, n1.outs),
+    );
+    assert.deepEqual(mode.replaces, ["options"]);
+  });
+
+  it("a parent the host does not have: refused before anything is made, naming the host and the parent", async () => {
+    const before = (await h[0].docker.listNetworks()).map((n) => n.Id).sort();
+    await assert.rejects(
+      network(macvlan, { parent: "eth9", ipamConfigs: [pool(0)], connection: conn(h[0]) }),
+      (e: Error) => {
+        console.log(`      ${e.message}`);
+        assert.match(
+          e.message,
+          new RegExp(
+            `^MacvlanNetwork "lan-[0-9a-f]{7}": parent "eth9" is not an interface of the host of ${h[0].host.replace(/[/.]/g, "\\$&")} .*Nothing was changed`,
+          ),
+        );
+        return true;
+      },
+    );
+    assert.deepEqual((await h[0].docker.listNetworks()).map((n) => n.Id).sort(), before);
+  });
+
+  it("two networks on one parent of one engine: the engine takes both (other subnets); a passthru network next to them is refused", async () => {
+    await network(macvlan, { parent: "eth0", ipamConfigs: [pool(0)], connection: conn(h[0]) });
+    const second = await network(macvlan, {
+      parent: "eth0",
+      ipamConfigs: [{ subnet: "10.238.50.0/24" }],
+      connection: conn(h[0]),
+    });
+    assert.equal(((await h[0].docker.getNetwork(second.id).inspect()) as any).Options.parent, "eth0");
+    const third = network(macvlan, {
+      parent: "eth0",
+      mode: "passthru",
+      ipamConfigs: [{ subnet: "10.238.52.0/24" }],
+      connection: conn(h[0]),
+    });
+    const before = (await h[0].docker.listNetworks()).map((n) => n.Id).sort();
+    await assert.rejects(third, (e: Error) => {
+      console.log(`      ${e.message}`);
+      assert.match(
+        e.message,
+        /parent "eth0" on \S+ already carries another network, and a passthru network takes the whole interface .*Nothing was changed/,
+      );
+      return true;
+    });
+    assert.deepEqual((await h[0].docker.listNetworks()).map((n) => n.Id).sort(), before, "nothing made");
+  });
+
+  it("a VLAN parent (eth0.50): made and removed with the network where the kernel has 802.1Q; else refused naming it, nothing made", async () => {
+    const vlan = kernelMakes("vlan", "id", "99");
+    const args = { parent: "eth0.50", ipamConfigs: [{ subnet: "10.238.51.0/24" }], connection: conn(h[0]) };
+    if (!vlan) {
+      console.log("      this kernel has no 802.1Q VLANs (CONFIG_VLAN_8021Q): the refusal is what is tested");
+      const before = (await h[0].docker.listNetworks()).map((n) => n.Id).sort();
+      await assert.rejects(network(macvlan, args), (e: Error) => {
+        console.log(`      ${e.message}`);
+        assert.match(
+          e.message,
+          /parent "eth0\.50" is an 802\.1Q VLAN sub-interface, and the kernel of the host of \S+ cannot make one: it lacks VLAN support \(CONFIG_VLAN_8021Q, the 8021q module\)\. Nothing was changed/,
+        );
+        return true;
+      });
+      assert.deepEqual((await h[0].docker.listNetworks()).map((n) => n.Id).sort(), before);
+      assert.equal(lab.inHost(0, "ip", "link", "show", "eth0.50"), false, "no sub-interface left");
+      return;
+    }
+    const n = await network(macvlan, args);
+    assert.ok(lab.inHost(0, "ip", "link", "show", "eth0.50"), "the engine made the sub-interface");
+    await destroy(macvlan, nets.pop()![1]);
+    assert.equal(lab.inHost(0, "ip", "link", "show", "eth0.50"), false, "and removed it with the network");
+    void n;
+  });
+
+  it("ipvlan l2 on two hosts: containers ping each other where the kernel has ipvlan; else the attachment names the missing feature and leaves the container as it was", async () => {
+    const n1 = await network(ipvlan, { parent: "eth0", ipamConfigs: [pool(2)], connection: conn(h[0]) });
+    assert.equal(((await h[0].docker.getNetwork(n1.id).inspect()) as any).Driver, "ipvlan");
+    if (!kernelMakes("ipvlan", "mode", "l2")) {
+      console.log("      this kernel has no ipvlan (CONFIG_IPVLAN): the refusal is what is tested");
+      const c = await startContainer(h[0].docker, "ipv");
+      containers.push(c);
+      const before = Object.keys((await c.inspect()).NetworkSettings.Networks);
+      await assert.rejects(
+        create(attachmentProvider, {
+          network: n1.id,
+          container: c.id,
+          ipv4Address: `${lan}.162`,
+          connection: conn(h[0]),
+        }),
+        (e: Error) => {
+          console.log(`      ${e.message}`);
+          assert.match(
+            e.message,
+            /the engine has the network, but the kernel of its host cannot plug a container into it .*Nothing was changed\. The kernel lacks ipvlan \(CONFIG_IPVLAN, the ipvlan module\)/,
+          );
+          return true;
+        },
+      );
+      assert.deepEqual(Object.keys((await c.inspect()).NetworkSettings.Networks), before, "the container is as it was");
+      return;
+    }
+    const n2 = await network(ipvlan, { parent: "eth0", ipamConfigs: [pool(3)], connection: conn(h[1]) });
+    const [a] = [await onLan(0, n1, `${lan}.162`), await onLan(1, n2, `${lan}.178`)];
+    const r = await exec(h[0].docker, a.id, ["ping", "-c", "2", "-W", "2", `${lan}.178`]);
+    assert.equal(r.code, 0, r.output);
+  });
+});
