@@ -733,14 +733,17 @@ describe("swarm and overlay networks on a multi-host lab", function () {
       assert.ok(Date.now() - t < 30_000);
     });
 
-    it("an unreachable host fails within a bounded time, naming the host", async function () {
-      const t = Date.now();
-      const host = `tcp://${lab.unusedAddress}:2376`;
-      await assert.rejects(Engine.connect({ host }).localSwarm(), new RegExp(`docker info on ${host}:`));
-      console.log(`      unreachable tcp:// host: failed after ${((Date.now() - t) / 1000).toFixed(1)} s`);
-      const sshHost = `ssh://root@${lab.unusedAddress}`;
-      await assert.rejects(Engine.connect({ host: sshHost }).localSwarm(), new RegExp(`docker info on ${sshHost}:`));
-      assert.ok(Date.now() - t < 70_000);
+    it("an unreachable host fails within seconds, naming the host and what to do", async function () {
+      for (const host of [`tcp://${lab.unusedAddress}:2376`, `ssh://root@${lab.unusedAddress}`]) {
+        const t = Date.now();
+        await assert.rejects(
+          Engine.connect({ host }).localSwarm(),
+          new RegExp(`no Docker engine answers at ${host.replace(/[./]/g, "\\$&")} \\(.*\\): start dockerd there`),
+        );
+        const took = Date.now() - t;
+        console.log(`      unreachable ${host.split(":")[0]}:// host: failed after ${(took / 1000).toFixed(1)} s`);
+        assert.ok(took < 20_000, `took ${took} ms`);
+      }
     });
   });
 });
