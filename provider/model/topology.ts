@@ -74,7 +74,12 @@ export interface TopologyNetwork {
   readonly attachable: boolean;
   readonly encrypted: boolean;
   readonly internal: boolean;
+  /** A LAN network's (macvlan, ipvlan) host interface: its containers have addresses on that LAN. */
+  readonly parent?: string;
 }
+
+/** Drivers whose containers sit on the host's LAN, through a parent interface. */
+const LAN_DRIVERS = new Set(["macvlan", "ipvlan"]);
 
 export interface TopologyContainer {
   readonly id: string;
@@ -128,6 +133,7 @@ export function topologyHost(
       attachable: n.attachable,
       encrypted: "encrypted" in n.options,
       internal: n.internal,
+      ...(LAN_DRIVERS.has(n.driver) && n.options.parent ? { parent: n.options.parent } : {}),
     })),
     containers: containers.map((c) => ({
       id: c.id,
@@ -203,7 +209,8 @@ const q = (s: string): string => `"${s.replace(/\\/g, "\\\\").replace(/"/g, '\\"
 const ident = (...parts: string[]): string => parts.join("_").replace(/[^A-Za-z0-9_]/g, "_");
 
 function networkLabel(n: TopologyNetwork): string {
-  const flags = [n.driver, n.scope === "swarm" ? "spans hosts" : "", n.attachable ? "attachable" : ""]
+  const driver = n.parent ? `${n.driver} on ${n.parent} (LAN)` : n.driver;
+  const flags = [driver, n.scope === "swarm" ? "spans hosts" : "", n.attachable ? "attachable" : ""]
     .concat(n.encrypted ? ["encrypted"] : [], n.internal ? ["internal"] : [])
     .filter(Boolean);
   return [n.name, n.subnets.join(", "), flags.join(", ")].filter(Boolean).join("\n");
@@ -374,11 +381,16 @@ const html = (s: string): string =>
 
 /** A self-contained page: the picture (SVG) and, under it, the same facts as tables. */
 export function topologyToHtml(t: Topology, svg: string): string {
+  // A LAN address is named so: the container answers on the host's LAN, through that interface.
+  const lan = (h: TopologyHost, e: TopologyEndpoint): string => {
+    const parent = h.networks.find((n) => n.id === e.networkId || n.name === e.network)?.parent;
+    return parent ? ` (LAN, on ${parent})` : "";
+  };
   const rows = t.hosts.flatMap((h) =>
     h.containers.flatMap((c) =>
       c.endpoints.map(
         (e) =>
-          `<tr><td>${html(h.hostname)}</td><td>${html(c.name)}</td><td>${html(e.network)}</td><td>${html(
+          `<tr><td>${html(h.hostname)}</td><td>${html(c.name)}</td><td>${html(e.network + lan(h, e))}</td><td>${html(
             [e.ipv4Address, e.ipv6Address].filter(Boolean).join(" "),
           )}</td><td>${html(e.aliases.join(", "))}</td></tr>`,
       ),

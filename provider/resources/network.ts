@@ -102,6 +102,25 @@ export abstract class DockerNetworkingResource extends pulumi.dynamic.Resource {
   }
 }
 
+/** A swarm member as the networks on the swarm see it: its swarm's ID, and its own node ID (a SwarmNode). */
+export interface SwarmMember extends pulumi.CustomResource {
+  /** The ID of the swarm it is in. */
+  readonly clusterId: pulumi.Output<string | undefined>;
+}
+
+/**
+ * What a swarm offers the networks on it, a SwarmCluster or the SwarmNode that made it: its ID,
+ * and (a cluster) its nodes, whose engines disconnectOnDelete reaches. Networks depend on this,
+ * not on the classes that offer it.
+ */
+export type SwarmOffer =
+  | SwarmMember
+  | (pulumi.ComponentResource & {
+      readonly clusterId: pulumi.Output<string | undefined>;
+      /** The swarm's nodes, the first the one that made it. */
+      readonly nodes: readonly SwarmMember[];
+    });
+
 /** The engine each resource of this library was declared on, for the resources that default to it. */
 const declaredConnections = new WeakMap<pulumi.Resource, pulumi.Output<Connection> | undefined>();
 

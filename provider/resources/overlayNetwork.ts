@@ -7,19 +7,19 @@ import {
   outputSlots,
   type ConnectionArgs,
   type NetworkArgs,
+  type SwarmOffer,
 } from "./network";
 import type { ProbeArgs } from "./swarmNode";
-import type { SwarmCluster } from "./swarmCluster";
-import type { SwarmNode } from "./swarmNode";
 
 /** Arguments of {@link OverlayNetwork}: the shared network settings plus typed overlay options. */
 export interface OverlayNetworkArgs extends NetworkArgs {
   /**
    * The swarm the network belongs to. It is then created after the swarm, on its init node's
    * engine (unless `connection` says otherwise), and re-created when the swarm is replaced by a
-   * new one (an init node replaced), which `dependsOn` alone would not do. @default none: `connection` must be a manager
+   * new one (an init node replaced), which `dependsOn` alone would not do: a SwarmCluster, or the
+   * SwarmNode that made the swarm. @default none: `connection` must be a manager
    */
-  readonly swarm?: SwarmCluster | SwarmNode;
+  readonly swarm?: SwarmOffer;
   /** Encrypt VXLAN traffic between hosts with IPsec (`--opt encrypted`); needs kernel XFRM support. @default false */
   readonly encrypted?: pulumi.Input<boolean>;
   /** The swarm's routing-mesh network; at most one per swarm (`--ingress`). @default false */

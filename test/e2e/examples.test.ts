@@ -185,6 +185,99 @@ describe("the shipped examples with the pulumi command", function () {
     });
   });
 
+  describe("examples/lan on three lab hosts sharing one LAN", () => {
+    let lab: Lab | undefined;
+    let project: CliProject | undefined;
+    let containers: Docker.Container[] = [];
+    let lan = "";
+
+    before(async function () {
+      requireCli(this);
+      lab = await startLab(3);
+      const h = lab.hosts;
+      lan = h[0].address.replace(/\.\d+$/, "");
+      await Promise.all([h[0], h[1]].map((x) => ensureTestImage(x.docker)));
+      containers = await Promise.all([startContainer(h[0].docker, "lan-a"), startContainer(h[1].docker, "lan-b")]);
+      project = cliProject({ example: "lan" }, `lan${RUN_ID}`);
+      // Configured as the example's header says: the lab's LAN, one range per host.
+      project.pulumi(["config", "set", "subnet", `${lan}.0/24`]);
+      project.pulumi(["config", "set", "gateway", `${lan}.1`]);
+      for (const i of [0, 1]) {
+        project.pulumi(["config", "set", "--path", `hosts[${i}].host`, h[i].host]);
+        project.pulumi(["config", "set", "--path", `hosts[${i}].ipRange`, `${lan}.${192 + 16 * i}/28`]);
+      }
+      for (const [i, c] of containers.entries()) {
+        project.pulumi(["config", "set", "--path", `attach[${i}].host`, String(i)]);
+        project.pulumi(["config", "set", "--path", `attach[${i}].container`, (await c.inspect()).Name.slice(1)]);
+        project.pulumi(["config", "set", "--path", `attach[${i}].address`, `${lan}.${193 + 16 * i}`]);
+      }
+    });
+
+    after(async () => {
+      try {
+        project?.pulumi(["destroy", "--yes"], { allowFailure: true });
+        project?.remove();
+        await removeContainers(containers);
+      } finally {
+        if (lab) {
+          await lab.stop();
+          assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
+        }
+      }
+    });
+
+    it("up puts a container of each of two hosts on the LAN: they ping each other by LAN address, and so does a third host", async () => {
+      const p = project!;
+      const h = lab!.hosts;
+      const preview = p.pulumi(["preview"]);
+      // The stack, 2 networks, 2 attachments.
+      assert.deepEqual(changes(preview.stdout), { "to create": 5 }, preview.stdout);
+      const up = p.pulumi(["up", "--yes"]);
+      assert.deepEqual(changes(up.stdout), { created: 5 }, up.stdout);
+      const out = outputs(p);
+      for (const [i, name] of out.networkNames.entries()) {
+        const n: any = await h[i].docker.getNetwork(name).inspect();
+        assert.deepEqual(
+          [n.Driver, n.Options.parent, n.IPAM.Config[0].IPRange],
+          ["macvlan", "eth0", `${lan}.${192 + 16 * i}/28`],
+        );
+      }
+      const ping = await exec(h[0].docker, containers[0].id, ["ping", "-c", "2", "-W", "2", `${lan}.209`]);
+      assert.equal(ping.code, 0, ping.output);
+      assert.ok(
+        lab!.inHost(2, "/bin/busybox", "ping", "-c", "1", "-W", "2", `${lan}.193`),
+        "the third host reaches it",
+      );
+      assertConverged(p);
+    });
+
+    it("a host's range given to the other too is refused by the preview, naming both; nothing changes", async () => {
+      const p = project!;
+      p.pulumi(["config", "set", "--path", "hosts[1].ipRange", `${lan}.192/27`]);
+      const r = p.pulumi(["preview"], { allowFailure: true });
+      p.pulumi(["config", "set", "--path", "hosts[1].ipRange", `${lan}.208/28`]);
+      assert.notEqual(r.status, 0);
+      assert.match(
+        r.stdout + r.stderr,
+        /MacvlanNetwork resource 'lan-1' has a problem: ipamConfigs hands out [\d.]+\/27, which overlaps [\d.]+\/28 of MacvlanNetwork "lan-0" on the same LAN/,
+      );
+      assertConverged(p);
+    });
+
+    it("destroy takes the containers off the LAN and removes the networks", async () => {
+      const destroy = project!.pulumi(["destroy", "--yes"]);
+      assert.deepEqual(changes(destroy.stdout), { deleted: 5 }, destroy.stdout);
+      for (const [i, c] of containers.entries()) {
+        const state = await c.inspect();
+        assert.equal(state.State.Running, true);
+        assert.deepEqual(Object.keys(state.NetworkSettings.Networks), ["bridge"], `container ${i}`);
+      }
+      for (const x of lab!.hosts) {
+        assert.deepEqual((await x.docker.listNetworks({ filters: { driver: ["macvlan"] } })).length, 0, x.hostname);
+      }
+    });
+  });
+
   describe("examples/swarm-services on three lab hosts", () => {
     let lab: Lab | undefined;
     let project: CliProject | undefined;

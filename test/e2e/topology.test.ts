@@ -1,6 +1,7 @@
 /**
  * The topology picture, as a user makes it: a three-host lab swarm with an attachable overlay
- * across the hosts, a bridge network on one and a service of three replicas on the overlay, then `npx pulumi-docker-networking topology`
+ * across the hosts, a bridge network on one, a macvlan network on the lab's LAN on another and a
+ * service of three replicas on the overlay, then `npx pulumi-docker-networking topology`
  * from a project that installed the package, and the HTML it wrote opened in headless Chromium
  * (Debian's `chromium`): a screenshot is taken, and every host, network, container and service
  * (with its VIP and tasks) must appear in the picture the page shows, the tasks in its tables. PDN_TOPOLOGY_EXAMPLE=DIR also keeps the SVG and screenshot there
@@ -14,6 +15,7 @@ import * as path from "node:path";
 import type Docker from "dockerode";
 import { attachmentProvider } from "../../provider/providers/attachmentProvider";
 import { bridgeDriver, overlayDriver } from "../../provider/providers/drivers";
+import { macvlanDriver } from "../../provider/providers/lanDrivers";
 import { networkProvider } from "../../provider/providers/networkProvider";
 import { swarmNodeProvider } from "../../provider/providers/swarmNodeProvider";
 import { which } from "../support/engine";
@@ -25,6 +27,7 @@ import { makeUserProject, type UserProject } from "./project";
 
 const overlay = networkProvider(overlayDriver);
 const bridge = networkProvider(bridgeDriver);
+const macvlan = networkProvider(macvlanDriver);
 
 /** The texts of the SVG's <text> elements in a serialized DOM, entities decoded. */
 function svgTexts(dom: string): string[] {
@@ -140,6 +143,25 @@ describe("topology: npx pulumi-docker-networking topology, seen in headless Chro
       provider: attachmentProvider as typeof overlay,
       r: await create(attachmentProvider, { network: br.id, container: containers[0].id, connection: conn(0) }),
     });
+    // The second host's container also on the lab's LAN, through its eth0.
+    const lan = h[1].address.replace(/\.\d+$/, "");
+    const mv = await create(macvlan, {
+      name: `topo-lan-${RUN_ID}`,
+      parent: "eth0",
+      ipamConfigs: [{ subnet: `${lan}.0/24`, gateway: `${lan}.1`, ipRange: `${lan}.192/28` }],
+      labels: { [TEST_LABEL]: RUN_ID },
+      connection: conn(1),
+    });
+    made.push({ provider: macvlan, r: mv });
+    made.push({
+      provider: attachmentProvider as typeof overlay,
+      r: await create(attachmentProvider, {
+        network: mv.id,
+        container: containers[1].id,
+        ipv4Address: `${lan}.200`,
+        connection: conn(1),
+      }),
+    });
 
     // A service as `docker service create --replicas 3 --network topo-ov` makes it: one task per host.
     const svc = await createTestService(h[0].docker, "topo-svc", [{ Target: ov.outs.name }], {}, (id) =>
@@ -180,6 +202,9 @@ describe("topology: npx pulumi-docker-networking topology, seen in headless Chro
     for (const n of [ov.outs.name, br.outs.name]) assert.ok(shown(n), `network ${n} is not in the picture`);
     for (const n of names) assert.ok(shown(n), `container ${n} is not in the picture`);
     assert.ok(shown("spans hosts"), "the overlay is not drawn as spanning the hosts");
+    assert.ok(shown(mv.outs.name), "the LAN network is not in the picture");
+    assert.ok(shown("macvlan on eth0 (LAN)"), "the LAN network's parent interface is not in the picture");
+    assert.ok(shown(`${lan}.200`), "the container's LAN address is not on its edge");
     assert.ok(shown("10.237.1."), "no overlay address on an edge");
     assert.ok(shown(svc.name), `service ${svc.name} is not in the picture`);
     assert.ok(shown("service, 3 replica(s)"), "the service's mode and replicas are not in the picture");
@@ -188,6 +213,11 @@ describe("topology: npx pulumi-docker-networking topology, seen in headless Chro
     const tables = dom.slice(dom.indexOf("<h2>Services</h2>"), dom.indexOf("<h2>Endpoints</h2>"));
     for (const slot of [1, 2, 3]) assert.ok(tables.includes(`${svc.name}.${slot}`), `task ${slot} is not in the table`);
     for (const x of h) assert.ok(tables.includes(`<td>${x.hostname}</td>`), `no task row on ${x.hostname}`);
+    const endpoints = dom.slice(dom.indexOf("<h2>Endpoints</h2>"));
+    assert.ok(
+      endpoints.includes(`<td>${mv.outs.name} (LAN, on eth0)</td><td>${lan}.200</td>`),
+      "the LAN address is not named in the Endpoints table",
+    );
     // Drawn once, outside the host boxes: the overlay's node has an edge from each host's container.
     const overlayLabels = texts.filter((t) => t === ov.outs.name);
     assert.equal(overlayLabels.length, 1, "the overlay is drawn once");

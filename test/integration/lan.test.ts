@@ -104,6 +104,22 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
     assert.equal(r.code, 0, `the router: ${r.output}`);
     // The parent's own host does not: macvlan keeps the parent and its children apart.
     assert.equal(lab.inHost(0, "/bin/busybox", "ping", "-c", "1", "-W", "1", `${lan}.130`), false);
+    // The README's workaround: a macvlan interface of the host's own on the parent, the range routed through it.
+    const shim = [
+      ["link", "add", "lan-shim", "link", "eth0", "type", "macvlan", "mode", "bridge"],
+      ["addr", "add", `${lan}.127/32`, "dev", "lan-shim"],
+      ["link", "set", "lan-shim", "up"],
+      ["route", "add", `${lan}.128/28`, "dev", "lan-shim"],
+    ];
+    try {
+      for (const step of shim) assert.ok(lab.inHost(0, "ip", ...step), `ip ${step.join(" ")}`);
+      assert.ok(
+        lab.inHost(0, "/bin/busybox", "ping", "-c", "1", "-W", "2", `${lan}.130`),
+        "the host, through its shim",
+      );
+    } finally {
+      lab.inHost(0, "ip", "link", "delete", "lan-shim");
+    }
     // Refresh and a second preview see nothing changed.
     const read = await macvlan.read!(n1.id, n1.outs);
     const declared = { autoNamePrefix: "lan", labels, parent: "eth0", ipamConfigs: [pool(0)], connection: conn(h[0]) };

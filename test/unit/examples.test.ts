@@ -63,6 +63,40 @@ describe("examples under Pulumi mocks", function () {
     assert.deepEqual(seen["worker-on-backend"].inputs.networkSubnets, ["10.250.20.0/24"]);
   });
 
+  it("lan: a macvlan network per host, each with its range of the LAN; attachments on the host's network", async () => {
+    pulumi.runtime.setAllConfig({
+      "project:subnet": "192.0.2.0/24",
+      "project:gateway": "192.0.2.1",
+      "project:hosts": JSON.stringify([
+        { host: "ssh://root@192.0.2.10", ipRange: "192.0.2.192/28" },
+        { host: "tcp://192.0.2.11:2376", ipRange: "192.0.2.208/28", parent: "enp3s0" },
+      ]),
+      "project:sshKey": "KEY",
+      "project:attach": JSON.stringify([{ host: 1, container: "dns", address: "192.0.2.209" }]),
+    });
+    const { seen, values } = await runExample(
+      () => import("../../examples/lan"),
+      (type, name, inputs) =>
+        type.endsWith(":MacvlanNetwork")
+          ? { name: `${name}-1a2b3c4`, networkId: `${name}-id` }
+          : type.endsWith(":NetworkAttachment")
+            ? { containerName: inputs.container, ipv4Address: inputs.ipv4Address }
+            : {},
+    );
+    assert.deepEqual(values, { networkNames: ["lan-0-1a2b3c4", "lan-1-1a2b3c4"], addresses: ["dns 192.0.2.209"] });
+    assert.deepEqual(
+      [seen["lan-0"].inputs.parent, seen["lan-1"].inputs.parent, seen["lan-1"].inputs.ipamConfigs[0].ipRange],
+      ["eth0", "enp3s0", "192.0.2.208/28"],
+    );
+    // The second network's check hears of the first, to refuse overlapping ranges.
+    assert.deepEqual(
+      seen["lan-1"].inputs.lanNeighbours.map((n: any) => [n.resource, n.ipamConfigs[0].ipRange]),
+      [["lan-0", "192.0.2.192/28"]],
+    );
+    assert.equal(seen["dns-on-lan"].inputs.network, "lan-1-id");
+    assert.equal(seen["dns-on-lan"].inputs.connection.host, "tcp://192.0.2.11:2376");
+  });
+
   it("swarm: hosts from config become a SwarmCluster; the overlay and attachments use the hosts' connections", async () => {
     pulumi.runtime.setAllConfig({
       "project:hosts": JSON.stringify([

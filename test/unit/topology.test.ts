@@ -129,6 +129,34 @@ describe("topology rendering", () => {
     );
   });
 
+  it("a LAN network (macvlan, ipvlan) shows its parent interface; its containers' addresses are named LAN addresses", async () => {
+    const lanNet = {
+      id: "mv1",
+      name: "lan",
+      driver: "macvlan",
+      scope: "local",
+      subnets: ["192.168.1.0/24"],
+      attachable: false,
+      encrypted: false,
+      internal: false,
+      parent: "eth0",
+    };
+    const t: Topology = {
+      hosts: [
+        {
+          ...host(1, [{ id: "c5", name: "dns", endpoints: [endpoint("lan", "mv1", "192.168.1.53")] }]),
+          networks: [lanNet],
+        },
+      ],
+      swarmNodes: [],
+      services: [],
+    };
+    assert.match(topologyToDot(t), /label="lan\\n192\.168\.1\.0\/24\\nmacvlan on eth0 \(LAN\)"/);
+    assert.match(topologyToDot(t), /ctr_0_c5 -- net_0_mv1 \[label="192\.168\.1\.53"\]/);
+    const html = await render(t, "x.html");
+    assert.match(html, /<tr><td>host-1<\/td><td>dns<\/td><td>lan \(LAN, on eth0\)<\/td><td>192\.168\.1\.53<\/td>/);
+  });
+
   it("the command's arguments", () => {
     assert.deepEqual(parseArgs(["topology", "--host", "unix:///a", "--host", "ssh://b", "--out", "t.svg"]), {
       hosts: ["unix:///a", "ssh://b"],
