@@ -162,6 +162,9 @@ const NETWORK_REPLACE_RULES: Record<string, FieldRule> = {
   ingress: plain("ingress", false),
   // An overlay declared on a swarm (`swarm`): a new swarm needs a new network.
   clusterId: sameSwarm,
+  // Swarm-wide LAN networks: a node's configuration, and the network made from such configurations.
+  configOnly: plain("configOnly", false),
+  configFrom: plain("configFrom", ""),
   labels: declaredMap("labels"),
   options: declaredMap("options", ENGINE_OPTION_KEYS),
   connection: connectionHost,

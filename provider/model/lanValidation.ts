@@ -38,7 +38,9 @@ export interface LanNeighbour {
 function parentProblems(inputs: any): CheckFailure[] {
   const parent = inputs.parent;
   if (!known(parent)) {
-    if (parent === undefined && inputs.internal !== true && !isUnknown(inputs.internal)) {
+    // A swarm-scoped network takes its parent from each node's configuration.
+    const fromConfig = inputs.configFrom !== undefined;
+    if (parent === undefined && !fromConfig && inputs.internal !== true && !isUnknown(inputs.internal)) {
       return [
         {
           property: "parent",
@@ -63,9 +65,44 @@ function parentProblems(inputs: any): CheckFailure[] {
   return [];
 }
 
+/** What a configuration network cannot take, and what a network made from configurations takes from them. */
+function swarmWideProblems(inputs: any): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  if (inputs.configOnly === true) {
+    for (const field of ["internal", "attachable", "ingress", "configFrom"]) {
+      if (inputs[field] !== undefined && inputs[field] !== false) {
+        failures.push({
+          property: field,
+          reason: `${field}: a configuration network (configOnly) holds a node's parent, pools and options only; set ${field} on the swarm-scoped network made configFrom it`,
+        });
+      }
+    }
+  }
+  if (inputs.configFrom !== undefined) {
+    for (const field of ["parent", "mode", "flag", "ipamConfigs", "options", "ipv6", "internal", "labels"]) {
+      if (inputs[field] !== undefined) {
+        failures.push({
+          property: field,
+          reason: `${field}: a network made configFrom "${known(inputs.configFrom) ? inputs.configFrom : "its configurations"}" takes it from each node's configuration network: declare it there (configOnly: true), or leave configFrom out`,
+        });
+      }
+    }
+    const names: unknown[] = Array.isArray(inputs.configFromNames) ? inputs.configFromNames : [];
+    const distinct = [...new Set(names.filter((n) => known(n)))];
+    if (distinct.length > 1) {
+      failures.push({
+        property: "configFrom",
+        reason: `configFrom: the configuration networks are named ${distinct.map((n) => `"${String(n)}"`).join(", ")}, and each node finds its own by the one name the swarm-scoped network gives: give them one name (name: "${String(distinct[0])}")`,
+      });
+    }
+  }
+  return failures;
+}
+
 /** Typed macvlan fields, validated as the options they become. */
 export function macvlanOptionProblems(inputs: any): CheckFailure[] {
   return [
+    ...swarmWideProblems(inputs),
     ...parentProblems(inputs),
     ...[oneOfProblem("mode", inputs.mode, MACVLAN_MODES)].filter((f): f is CheckFailure => !!f),
     ...typedOptionConflicts(inputs, MACVLAN_OPTION_KEYS),
@@ -76,6 +113,7 @@ export function macvlanOptionProblems(inputs: any): CheckFailure[] {
 /** Typed ipvlan fields; L3 modes route, so the network has no gateway. */
 export function ipvlanOptionProblems(inputs: any): CheckFailure[] {
   const failures = [
+    ...swarmWideProblems(inputs),
     ...parentProblems(inputs),
     ...[oneOfProblem("mode", inputs.mode, IPVLAN_MODES), oneOfProblem("flag", inputs.flag, IPVLAN_FLAGS)].filter(
       (f): f is CheckFailure => !!f,

@@ -44,6 +44,13 @@ export function defaultGateway(pool: IpamConfig): string | undefined {
 export interface NetworkSpec {
   readonly name: string;
   readonly driver: "bridge" | "overlay" | "macvlan" | "ipvlan";
+  /**
+   * A configuration only (`--config-only`): the pools and options one node gives a swarm-scoped
+   * network made `--config-from` it; the engine reports its driver as `null`.
+   */
+  readonly configOnly?: boolean;
+  /** A swarm-scoped network whose pools and options each node takes from its own network of this name (`--config-from`). */
+  readonly configFrom?: string;
   readonly ipamConfigs?: IpamConfig[];
   readonly ipamDriver?: string;
   readonly ipamOptions?: Record<string, string>;
@@ -89,6 +96,10 @@ export interface NetworkInfo {
   readonly labels: Record<string, string>;
   readonly createdAt: string;
   readonly containers: NetworkContainer[];
+  /** A configuration for swarm-scoped networks (`--config-only`). */
+  readonly configOnly: boolean;
+  /** The configuration network this one takes its pools and options from (`--config-from`), or "". */
+  readonly configFrom: string;
 }
 
 /**
@@ -200,6 +211,8 @@ export function networkFromApi(n: any): NetworkInfo {
     options: stringMap(n.Options),
     labels,
     createdAt: n.Created,
+    configOnly: !!n.ConfigOnly,
+    configFrom: n.ConfigFrom?.Network ?? "",
     containers: Object.entries(n.Containers ?? {}).map(([containerId, c]: [string, any]) => ({
       containerId,
       name: c.Name,
@@ -213,6 +226,25 @@ export function networkFromApi(n: any): NetworkInfo {
 
 /** Maps a spec to the `POST /networks/create` body. */
 export function networkCreateRequest(spec: NetworkSpec): any {
+  const labels = { ...spec.labels, [MANAGED_LABEL]: "true", ...(spec.owner ? { [OWNER_LABEL]: spec.owner } : {}) };
+  // A configuration takes pools and driver options only: the engine refuses the operator fields
+  // (scope, internal, attachable, ingress) and keeps no driver of its own.
+  if (spec.configOnly) {
+    const { Name, CheckDuplicate, EnableIPv6, IPAM, Options } = networkCreateRequest({ ...spec, configOnly: false });
+    return { Name, CheckDuplicate, ConfigOnly: true, EnableIPv6, IPAM, Options, Labels: labels };
+  }
+  // Pools, options and labels come from each node's configuration network: the engine refuses
+  // any of them here ("user-specified configurations are not supported ..."), labels included.
+  if (spec.configFrom) {
+    return {
+      Name: spec.name,
+      Driver: spec.driver,
+      CheckDuplicate: true,
+      Scope: "swarm",
+      ConfigFrom: { Network: spec.configFrom },
+      ...(spec.attachable ? { Attachable: true } : {}),
+    };
+  }
   return {
     Name: spec.name,
     Driver: spec.driver,
@@ -236,7 +268,7 @@ export function networkCreateRequest(spec: NetworkSpec): any {
       ),
     },
     Options: spec.options ?? {},
-    Labels: { ...spec.labels, [MANAGED_LABEL]: "true", ...(spec.owner ? { [OWNER_LABEL]: spec.owner } : {}) },
+    Labels: labels,
   };
 }
 

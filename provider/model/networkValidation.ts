@@ -150,8 +150,8 @@ export const NETWORK_ARGS = [
 const DRIVER_ARGS = {
   BridgeNetwork: [...Object.keys(BRIDGE_OPTION_KEYS), "enableIpv4"],
   OverlayNetwork: [...Object.keys(OVERLAY_OPTION_KEYS), "ingress", "verify", "swarm"],
-  MacvlanNetwork: Object.keys(MACVLAN_OPTION_KEYS),
-  IpvlanNetwork: Object.keys(IPVLAN_OPTION_KEYS),
+  MacvlanNetwork: [...Object.keys(MACVLAN_OPTION_KEYS), "configOnly", "configFrom", "swarm"],
+  IpvlanNetwork: [...Object.keys(IPVLAN_OPTION_KEYS), "configOnly", "configFrom", "swarm"],
 };
 const IPAM_ARGS = ["subnet", "gateway", "ipRange", "auxAddresses"];
 
@@ -181,7 +181,7 @@ export function networkArgProblems(inputs: any, kind: NetworkKind): CheckFailure
       "clusterId",
       "swarmNodeId",
       "nodeConnections",
-      ...(kind === "MacvlanNetwork" || kind === "IpvlanNetwork" ? ["lanNeighbours"] : []),
+      ...(kind === "MacvlanNetwork" || kind === "IpvlanNetwork" ? ["lanNeighbours", "configFromNames"] : []),
     ],
     hints,
   });
@@ -201,7 +201,15 @@ export function networkProblems(inputs: any): CheckFailure[] {
   ipamProblems(inputs, failures);
   failures.push(...connectionProblems("connection", inputs.connection));
   failures.push(
-    ...booleanProblems(inputs, ["ipv6", "internal", "attachable", "ingress", "disconnectOnDelete", "adopt"]),
+    ...booleanProblems(inputs, [
+      "ipv6",
+      "internal",
+      "attachable",
+      "ingress",
+      "disconnectOnDelete",
+      "adopt",
+      "configOnly",
+    ]),
   );
   failures.push(...stringMapProblems("labels", inputs.labels));
   failures.push(...stringMapProblems("options", inputs.options));

@@ -1,5 +1,6 @@
 /** Per-driver rules for the network provider: pure, except the overlay's precondition and verify, which ask engines. */
-import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS } from "../model/model";
+import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS, type NetworkSpec } from "../model/model";
+import type { Engine } from "../engine/engine";
 import type { NetworkDriver } from "./networkProvider";
 import { matrixFailure } from "../model/probe";
 import { verifyOverlay } from "./probes";
@@ -15,6 +16,29 @@ export function typedOptions(inputs: any, keys: Record<string, string>): Record<
       // String() joins a list with commas, the form of list-valued options (vxlanid_list).
       .map(([field, key]) => [key, String(inputs[field])]),
   );
+}
+
+/**
+ * The precondition of a swarm-scoped network (`what` names its kind in the message): the engine is
+ * a manager, of the swarm given by `swarm` when one was; resolves to the swarm's ID.
+ */
+export function onSwarmManager(kind: string, what: string): NonNullable<NetworkDriver["precondition"]> {
+  return async (engine: Engine, spec: NetworkSpec) => {
+    const swarm = await engine.localSwarm();
+    if (!swarm.isManager) {
+      throw new Error(
+        `${kind} "${spec.name}": the engine at ${engine.host} is not a swarm manager (swarm state: ${swarm.state}${swarm.nodeId ? ", a worker" : ""}). ` +
+          `${what} are created on a manager: create a SwarmNode for this engine first (or point connection at a manager) and order the network after it with dependsOn`,
+      );
+    }
+    const declared = (spec as { clusterId?: string }).clusterId;
+    if (declared !== undefined && declared !== swarm.clusterId) {
+      throw new Error(
+        `${kind} "${spec.name}": the engine at ${engine.host} is a manager of swarm ${swarm.clusterId}, not of swarm ${declared} given by swarm: point connection at one of that swarm's managers`,
+      );
+    }
+    return { clusterId: swarm.clusterId };
+  };
 }
 
 export const bridgeDriver: NetworkDriver = {
@@ -35,22 +59,7 @@ export const overlayDriver: NetworkDriver = {
     return { ...typedOptions(inputs, valued), ...(inputs.encrypted === true ? { [encrypted]: "" } : {}) };
   },
   extraFields: ["ingress", "clusterId", "swarmNodeId", "verify", "nodeConnections"],
-  async precondition(engine, spec) {
-    const swarm = await engine.localSwarm();
-    if (!swarm.isManager) {
-      throw new Error(
-        `OverlayNetwork "${spec.name}": the engine at ${engine.host} is not a swarm manager (swarm state: ${swarm.state}${swarm.nodeId ? ", a worker" : ""}). ` +
-          "Overlay networks are created on a manager: create a SwarmNode for this engine first (or point connection at a manager) and order the network after it with dependsOn",
-      );
-    }
-    const declared = (spec as { clusterId?: string }).clusterId;
-    if (declared !== undefined && declared !== swarm.clusterId) {
-      throw new Error(
-        `OverlayNetwork "${spec.name}": the engine at ${engine.host} is a manager of swarm ${swarm.clusterId}, not of swarm ${declared} given by swarm: point connection at one of that swarm's managers`,
-      );
-    }
-    return { clusterId: swarm.clusterId };
-  },
+  precondition: onSwarmManager("OverlayNetwork", "Overlay networks"),
   async verify(inputs) {
     if (!inputs.verify) return {};
     // check turned `encrypted` into its driver option.

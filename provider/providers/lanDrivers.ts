@@ -5,7 +5,7 @@
  */
 import { IPVLAN_OPTION_KEYS, MACVLAN_OPTION_KEYS, type NetworkSpec } from "../model/model";
 import { ipvlanOptionProblems, macvlanOptionProblems } from "../model/lanValidation";
-import { typedOptions } from "./drivers";
+import { onSwarmManager, typedOptions } from "./drivers";
 import type { NetworkDriver } from "./networkProvider";
 
 /** The parent a spec names (`-o parent=...`). */
@@ -43,12 +43,22 @@ function explainCreate(kind: string) {
   };
 }
 
+/** The fields of a swarm-wide LAN network (configurations per node, one network made from them). */
+const SWARM_WIDE_FIELDS = ["configOnly", "configFrom", "clusterId", "swarmNodeId", "nodeConnections"];
+
+/** A network made `--config-from` is swarm-scoped: it is created on a manager. */
+function swarmWide(kind: string): NonNullable<NetworkDriver["precondition"]> {
+  const onManager = onSwarmManager(kind, "Swarm-scoped LAN networks (configFrom)");
+  return async (engine, spec) => (spec.configFrom ? onManager(engine, spec) : {});
+}
+
 export const macvlanDriver: NetworkDriver = {
   driver: "macvlan",
   kind: "MacvlanNetwork",
   problems: macvlanOptionProblems,
   typedOptions: (inputs) => typedOptions(inputs, MACVLAN_OPTION_KEYS),
-  extraFields: ["parent", "mode"],
+  extraFields: ["parent", "mode", ...SWARM_WIDE_FIELDS],
+  precondition: swarmWide("MacvlanNetwork"),
   explain: explainCreate("MacvlanNetwork"),
 };
 
@@ -57,7 +67,8 @@ export const ipvlanDriver: NetworkDriver = {
   kind: "IpvlanNetwork",
   problems: ipvlanOptionProblems,
   typedOptions: (inputs) => typedOptions(inputs, IPVLAN_OPTION_KEYS),
-  extraFields: ["parent", "mode", "flag"],
+  extraFields: ["parent", "mode", "flag", ...SWARM_WIDE_FIELDS],
+  precondition: swarmWide("IpvlanNetwork"),
   explain: explainCreate("IpvlanNetwork"),
 };
 

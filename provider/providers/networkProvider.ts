@@ -62,6 +62,8 @@ const SHARED_FIELDS = ["owner", ...NETWORK_ARGS.filter((f) => f !== "name" && f 
 /** Outputs: the checked inputs, overlaid with what the engine reports. */
 function outputsOf(inputs: any, info: NetworkInfo, adopted: boolean): any {
   const { containers: _containers, id, ...observed } = info;
+  // Engine 29 reports no pools for a configuration network: the declared ones stand.
+  if (info.configOnly && info.ipamConfigs.length === 0) observed.ipamConfigs = inputs.ipamConfigs ?? [];
   return { ...inputs, ...observed, networkId: id, adopted };
 }
 
@@ -318,7 +320,9 @@ export function networkProvider(d: NetworkDriver): pulumi.dynamic.ResourceProvid
       const { name, autoNamed } = resolveName(olds ?? {}, news, namesBefore.get(identity));
       if (olds?.autoNamed && olds.name) namesBefore.set(identity, olds.name);
       const options = { ...news.options, ...d.typedOptions(news) };
-      const inputs: any = { name, autoNamed, driver: d.driver, ...picked(news, [...SHARED_FIELDS, ...d.extraFields]) };
+      // A configuration network has no driver of its own (the engine reports "null").
+      const driver = news.configOnly === true ? "null" : d.driver;
+      const inputs: any = { name, autoNamed, driver, ...picked(news, [...SHARED_FIELDS, ...d.extraFields]) };
       if (Object.keys(options).length > 0) inputs.options = options;
       return { inputs };
     },

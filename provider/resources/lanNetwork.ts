@@ -1,8 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LanKind, LanNeighbour } from "../model/lanValidation";
-import { NetworkResource, type NetworkArgs } from "./network";
+import { declaredConnection, NetworkResource, swarmInputs, type NetworkArgs, type SwarmOffer } from "./network";
 
-/** Arguments every LAN network takes: the shared network settings plus its parent interface. */
+/** Arguments every LAN network takes: the shared network settings, its parent, and the swarm-wide pair. */
 export interface LanNetworkArgs extends NetworkArgs {
   /**
    * The host interface on the LAN (`-o parent=eth0`), or an 802.1Q VLAN sub-interface of it
@@ -10,6 +10,25 @@ export interface LanNetworkArgs extends NetworkArgs {
    * @default none: with `internal: true`, a network that stays on the host
    */
   readonly parent?: pulumi.Input<string>;
+  /**
+   * A configuration only (`docker network create --config-only`): this node's parent, pools and
+   * options for a swarm-scoped network made `configFrom` it. Each node of the swarm gets one, all
+   * of one `name`, each with the node's own `ipRange` of the LAN. @default false
+   */
+  readonly configOnly?: pulumi.Input<boolean>;
+  /**
+   * A swarm-scoped network whose tasks take each node's parent, pools and options from that node's
+   * configuration network (`docker network create --scope swarm --config-from NAME`): the
+   * configuration networks (of one name; created first), or their name. Created on a swarm
+   * manager (`connection`, or `swarm`'s). @default none: a network of this host alone
+   */
+  readonly configFrom?: LanNetwork | LanNetwork[] | pulumi.Input<string>;
+  /**
+   * With `configFrom`: the swarm. The network is then created after it, on its init node's engine
+   * (unless `connection` says otherwise), and re-created on a new swarm; a SwarmCluster's hosts are
+   * reached by `disconnectOnDelete`. @default none: `connection` must be a manager
+   */
+  readonly swarm?: SwarmOffer;
 }
 
 /** The LAN networks each stack's program declared so far, as their successors' `check` sees them. */
@@ -17,9 +36,10 @@ const declaredSoFar = new Map<string, pulumi.Output<LanNeighbour>[]>();
 
 /**
  * A network that puts containers on the host's LAN (macvlan, ipvlan). Each tells `check` about
- * the LAN networks the program declared before it (`lanNeighbours`), so that two networks on one
- * parent of one engine, or two hosts handing out the same LAN addresses, are refused by the
- * preview.
+ * the LAN networks the program declared before it (`lanNeighbours`), so that two networks handing
+ * out the same LAN addresses, or a passthru network on a parent another has, are refused by the
+ * preview. Swarm-wide, it is a pair: a configuration network on each node (`configOnly`), and one
+ * swarm-scoped network made `configFrom` them.
  */
 export abstract class LanNetwork extends NetworkResource {
   /** The parent interface, as declared. */
@@ -28,8 +48,24 @@ export abstract class LanNetwork extends NetworkResource {
   protected constructor(kind: LanKind, name: string, args: LanNetworkArgs, opts?: pulumi.CustomResourceOptions) {
     const program = `${pulumi.getProject()}/${pulumi.getStack()}`;
     const before = declaredSoFar.get(program) ?? [];
-    super(kind, name, { ...args, lanNeighbours: pulumi.all(before) } as NetworkArgs, opts);
-    const host = pulumi.output(args.connection).apply((c) => c?.host);
+    const { swarm, configFrom, ...rest } = args;
+    const configs = configFrom instanceof LanNetwork ? [configFrom] : Array.isArray(configFrom) ? configFrom : [];
+    const from = configs.length > 0 ? configs[0].name : (configFrom as pulumi.Input<string> | undefined);
+    super(
+      kind,
+      name,
+      {
+        ...rest,
+        connection: rest.connection ?? (swarm && declaredConnection(swarm)),
+        ...swarmInputs(swarm),
+        configFrom: from,
+        // All of one name, which each node finds its own by: check says so when they are not.
+        configFromNames: configs.length > 0 ? pulumi.all(configs.map((c) => c.name)) : undefined,
+        lanNeighbours: pulumi.all(before),
+      } as NetworkArgs,
+      pulumi.mergeOptions(opts, { dependsOn: [...configs, ...(swarm ? [swarm] : [])] }),
+    );
+    const host = pulumi.output(rest.connection).apply((c) => c?.host);
     const me = pulumi
       .all([host, args.parent, (args as { mode?: pulumi.Input<string> }).mode, args.ipamConfigs])
       .apply(([host, parent, mode, ipamConfigs]) => ({

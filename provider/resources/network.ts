@@ -121,6 +121,22 @@ export type SwarmOffer =
       readonly nodes: readonly SwarmMember[];
     });
 
+/**
+ * What a network on `swarm` tells its provider: the swarm's ID (a new swarm replaces the network),
+ * the ID of the node that made it (known in a preview while that node updates in place, when the
+ * swarm's ID is not: it tells the same swarm from a new one), and a cluster's nodes' engines
+ * (disconnectOnDelete reaches containers attached there).
+ */
+export function swarmInputs(swarm: SwarmOffer | undefined): pulumi.Inputs {
+  if (!swarm) return {};
+  return {
+    clusterId: swarm.clusterId,
+    swarmNodeId: ("nodes" in swarm ? swarm.nodes[0] : swarm).id,
+    nodeConnections:
+      "nodes" in swarm ? pulumi.all(swarm.nodes.map((n) => declaredConnections.get(n) ?? {})) : undefined,
+  };
+}
+
 /** The engine each resource of this library was declared on, for the resources that default to it. */
 const declaredConnections = new WeakMap<pulumi.Resource, pulumi.Output<Connection> | undefined>();
 

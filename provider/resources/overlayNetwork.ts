@@ -5,6 +5,7 @@ import {
   declaredConnection,
   NetworkResource,
   outputSlots,
+  swarmInputs,
   type ConnectionArgs,
   type NetworkArgs,
   type SwarmOffer,
@@ -68,14 +69,7 @@ export class OverlayNetwork extends NetworkResource {
       {
         ...rest,
         connection: rest.connection ?? (swarm && declaredConnection(swarm)),
-        // Declared, so that a new swarm (a new cluster ID) replaces the network.
-        clusterId: swarm?.clusterId,
-        // Known in a preview while the init node updates in place (its cluster ID is not then),
-        // new with a new swarm: tells the two apart without planning a replacement.
-        swarmNodeId: swarm && ("nodes" in swarm ? swarm.nodes[0] : swarm).id,
-        // The engines of a cluster's nodes: disconnectOnDelete reaches containers attached there.
-        nodeConnections:
-          swarm && "nodes" in swarm ? pulumi.all(swarm.nodes.map((n) => declaredConnection(n) ?? {})) : undefined,
+        ...swarmInputs(swarm),
         // Secret as a whole when a host's connection carries key material.
         verify:
           rest.verify &&

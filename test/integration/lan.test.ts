@@ -12,6 +12,8 @@ import { providers } from "../../provider/providers/dynamic/impl";
 import { exec, removeContainers, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
 import { checked, create, destroy, type Created } from "../support/lifecycle";
+import { swarmNodeProvider } from "../../provider/providers/swarmNodeProvider";
+import { createTestService, joinOf, runningTasks } from "../support/swarm";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- provider property bags and inspect JSON */
 
@@ -48,9 +50,13 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
     if (lab) assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
   });
 
+  /** What each network was declared with, by ID: a second preview checks the same again. */
+  const declaredAs = new Map<string, object>();
   const network = async (p: typeof macvlan, args: object): Promise<Created> => {
-    const n = await create(p, { autoNamePrefix: "lan", labels, ...args });
+    const declared = { autoNamePrefix: "lan", labels, ...args };
+    const n = await create(p, declared);
     nets.push([p, n]);
+    declaredAs.set(n.id, declared);
     return n;
   };
   /** A container on host `i`, plugged into `net` at `address`. */
@@ -232,5 +238,92 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
     const [a] = [await onLan(0, n1, `${lan}.162`), await onLan(1, n2, `${lan}.178`)];
     const r = await exec(h[0].docker, a.id, ["ping", "-c", "2", "-W", "2", `${lan}.178`]);
     assert.equal(r.code, 0, r.output);
+  });
+
+  it("swarm-wide: a configuration on each node (its own range of the LAN) and one swarm-scoped macvlan network; a 3-replica service's tasks get each node's addresses and reach each other across hosts; delete refused while the service uses it", async () => {
+    const swarm: Created[] = [];
+    const services: string[] = [];
+    const name = `slan-${RUN_ID}`;
+    try {
+      const init = await create(swarmNodeProvider, {
+        connection: conn(h[0]),
+        advertiseAddr: h[0].address,
+        forceLeave: true,
+      });
+      swarm.push(init);
+      for (const x of [h[1], h[2]]) swarm.push(await joinOf(x, init, "worker", h[0]));
+      // docker network create --config-only on each node, then --scope swarm --config-from on the manager.
+      for (const i of [0, 1, 2]) {
+        await network(macvlan, {
+          name: `${name}-config`,
+          configOnly: true,
+          parent: "eth0",
+          ipamConfigs: [pool(i)],
+          connection: conn(h[i]),
+        });
+      }
+      const net = await network(macvlan, {
+        name,
+        configFrom: `${name}-config`,
+        // The engine takes no labels on it: they are its configurations'.
+        labels: undefined,
+        clusterId: init.outs.clusterId,
+        connection: conn(h[0]),
+      });
+      assert.equal(net.outs.scope, "swarm");
+      const inspect: any = await h[0].docker.getNetwork(net.id).inspect();
+      assert.deepEqual([inspect.Driver, inspect.ConfigFrom.Network], ["macvlan", `${name}-config`]);
+      // Refresh and a second preview of each see nothing changed (Engine 29 reports no pools for a configuration).
+      for (const [p, n] of nets) {
+        const read = await p.read!(n.id, n.outs);
+        const again = await checked(p, declaredAs.get(n.id), n.outs);
+        assert.equal((await p.diff!(n.id, read.props, again)).changes, false, n.outs.name);
+      }
+
+      const svc = await createTestService(h[0].docker, "slsvc", [{ Target: name }], { endpointMode: "dnsrr" }, (id) =>
+        services.push(id),
+      );
+      const tasks = await runningTasks(h[0].docker, svc.id, 3);
+      const nodes = await Promise.all(h.map(async (x) => (await x.docker.info()).Swarm.NodeID));
+      const addresses: string[] = [];
+      for (const t of tasks) {
+        const i = nodes.indexOf(t.node);
+        const c: any = await h[i].docker.getContainer(t.container).inspect();
+        const address: string = c.NetworkSettings.Networks[name].IPAddress;
+        const last = Number(address.split(".")[3]);
+        assert.ok(
+          last >= 128 + 16 * i && last < 144 + 16 * i,
+          `task on ${h[i].hostname} got ${address}, outside its range`,
+        );
+        addresses.push(address);
+      }
+      const first = tasks[0];
+      const from = h[nodes.indexOf(first.node)];
+      for (const to of addresses.slice(1)) {
+        const r = await exec(from.docker, first.container, ["ping", "-c", "2", "-W", "2", to]);
+        assert.equal(r.code, 0, `${from.hostname} → ${to}: ${r.output}`);
+      }
+      console.log(`      tasks at ${addresses.join(", ")}`);
+
+      await assert.rejects(macvlan.delete!(net.id, net.outs), /still used by 1 service\(s\): slsvc-/);
+      assert.ok(await h[0].docker.getNetwork(net.id).inspect(), "the network is still there");
+    } finally {
+      for (const id of services)
+        await h[0].docker
+          .getService(id)
+          .remove()
+          .catch(() => undefined);
+      // The service's tasks go before the network can.
+      const left = async (): Promise<number> =>
+        (await h[0].docker.listTasks({ filters: { service: services } }).catch(() => [])).length;
+      for (let i = 0; i < 60 && services.length > 0 && (await left()) > 0; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      while (nets.length) {
+        const [p, n] = nets.pop()!;
+        await destroy(p, n);
+      }
+      for (const n of swarm.reverse()) await destroy(swarmNodeProvider, n);
+    }
   });
 });

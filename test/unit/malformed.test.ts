@@ -176,6 +176,28 @@ const refused: [keyof typeof providers, object, RegExp][] = [
     },
     /^ipamConfigs hands out 192\.168\.1\.192\/27, which overlaps 192\.168\.1\.192\/26 of MacvlanNetwork "lan-h1" on the same LAN: give each network \(each host\) its own ipRange/,
   ],
+  // Swarm-wide LAN networks: a configuration per node, one swarm-scoped network made from them.
+  [
+    "MacvlanNetwork",
+    { configOnly: true, attachable: true },
+    /^attachable: a configuration network \(configOnly\) holds a node's parent, pools and options only; set attachable on the swarm-scoped network made configFrom it/,
+  ],
+  [
+    "MacvlanNetwork",
+    { configFrom: "lan-config", parent: "eth0" },
+    /^parent: a network made configFrom "lan-config" takes it from each node's configuration network: declare it there \(configOnly: true\)/,
+  ],
+  [
+    "IpvlanNetwork",
+    { configFrom: "lan-config", parent: undefined, labels: { a: "b" } },
+    /^labels: a network made configFrom "lan-config" takes it from each node's configuration network/,
+  ],
+  [
+    "MacvlanNetwork",
+    { configFrom: "lan-a", parent: undefined, configFromNames: ["lan-a", "lan-b"] },
+    /^configFrom: the configuration networks are named "lan-a", "lan-b", and each node finds its own by the one name/,
+  ],
+  ["MacvlanNetwork", { configOnly: "yes" }, /^configOnly must be true or false/],
   // Engine 28+ refuses an unaligned range at create; 20.10 takes it silently.
   [
     "BridgeNetwork",
@@ -289,6 +311,14 @@ const refused: [keyof typeof providers, object, RegExp][] = [
 
 /** [resource, inputs] the engine accepts. */
 const accepted: [keyof typeof providers, object][] = [
+  [
+    "MacvlanNetwork",
+    { name: "lan-config", configOnly: true, ipamConfigs: [{ subnet: "192.168.1.0/24", ipRange: "192.168.1.192/28" }] },
+  ],
+  [
+    "MacvlanNetwork",
+    { configFrom: "lan-config", parent: undefined, attachable: true, configFromNames: ["lan-config", "lan-config"] },
+  ],
   ["MacvlanNetwork", { parent: "eth0.50", mode: "passthru" }],
   ["MacvlanNetwork", { parent: undefined, internal: true }],
   ["MacvlanNetwork", { parent: UNKNOWN, mode: UNKNOWN }],
