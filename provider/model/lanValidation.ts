@@ -6,7 +6,7 @@
 import { resolveHost } from "./connection";
 import { cidrsOverlap, parseCidr, type Cidr } from "./cidr";
 import { IPVLAN_OPTION_KEYS, MACVLAN_OPTION_KEYS } from "./model";
-import { ifnameProblem, typedOptionConflicts } from "./networkValidation";
+import { ifnameProblem, typedOptionConflicts, verifyProblems } from "./networkValidation";
 import { isUnknown } from "./values";
 import { known, oneOfProblem, type CheckFailure } from "./validation";
 
@@ -78,6 +78,15 @@ function swarmWideProblems(inputs: any): CheckFailure[] {
       }
     }
   }
+  // verify proves a network between hosts: only a swarm-wide one spans them.
+  if (inputs.verify !== undefined && inputs.configFrom === undefined) {
+    failures.push({
+      property: "verify",
+      reason:
+        "verify: a network of one host has no other host to prove it with; verify the swarm-wide network (configFrom) made from each node's configuration, or ping the LAN's router from a container on this one",
+    });
+  }
+  failures.push(...verifyProblems(inputs));
   if (inputs.configFrom !== undefined) {
     for (const field of ["parent", "mode", "flag", "ipamConfigs", "options", "ipv6", "internal", "labels"]) {
       if (inputs[field] !== undefined) {

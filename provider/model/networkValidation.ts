@@ -150,8 +150,8 @@ export const NETWORK_ARGS = [
 const DRIVER_ARGS = {
   BridgeNetwork: [...Object.keys(BRIDGE_OPTION_KEYS), "enableIpv4"],
   OverlayNetwork: [...Object.keys(OVERLAY_OPTION_KEYS), "ingress", "verify", "swarm"],
-  MacvlanNetwork: [...Object.keys(MACVLAN_OPTION_KEYS), "configOnly", "configFrom", "swarm"],
-  IpvlanNetwork: [...Object.keys(IPVLAN_OPTION_KEYS), "configOnly", "configFrom", "swarm"],
+  MacvlanNetwork: [...Object.keys(MACVLAN_OPTION_KEYS), "configOnly", "configFrom", "swarm", "verify"],
+  IpvlanNetwork: [...Object.keys(IPVLAN_OPTION_KEYS), "configOnly", "configFrom", "swarm", "verify"],
 };
 const IPAM_ARGS = ["subnet", "gateway", "ipRange", "auxAddresses"];
 
@@ -399,8 +399,8 @@ export function overlayOptionProblems(inputs: any): CheckFailure[] {
   return failures;
 }
 
-/** An overlay's `verify`: two hosts or more. */
-function verifyProblems(inputs: any): CheckFailure[] {
+/** A swarm-scoped network's `verify` (an overlay's, a swarm-wide LAN network's): two hosts or more. */
+export function verifyProblems(inputs: any): CheckFailure[] {
   const v = inputs.verify;
   if (!known(v) || v === undefined) return [];
   const failures = probeProblems("verify", v, false, "{ hosts, image?, timeoutSeconds? }");

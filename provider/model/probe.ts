@@ -99,8 +99,13 @@ export function pairProblem(r: {
   byAddress: boolean;
   encrypted: boolean;
   ipsec: boolean;
+  /** A LAN network (macvlan, ipvlan): its packets cross the LAN itself, not VXLAN. */
+  lan?: boolean;
 }): string | undefined {
   if (r.byName && r.byAddress) return undefined;
+  if (r.lan && !r.byAddress) {
+    return "no reply by LAN address: the LAN does not carry it between the hosts: a parent interface down or on another LAN (wrong parent, or a subnet that is not the LAN's), or the switch dropping unknown MAC addresses (on a virtual machine's NIC: promiscuous mode or forged transmits off)";
+  }
   if (r.encrypted && !r.ipsec) {
     return "the overlay is encrypted and this kernel cannot do IPsec (no XFRM): encrypted overlay traffic cannot cross hosts here; use an unencrypted overlay, or kernels with XFRM/ESP";
   }
@@ -130,12 +135,12 @@ export function parsePing(output: string): { resolved: boolean; byName: boolean;
 }
 
 /** A failed matrix as one message: each failing pair and its likely cause. */
-export function matrixFailure(network: string, results: PairResult[]): string | undefined {
+export function matrixFailure(network: string, results: PairResult[], kind = "overlay"): string | undefined {
   const failed = results.filter((r) => r.problem);
   if (failed.length === 0) return undefined;
   const pairs = failed.map(
     (r) =>
       `${r.from} -> ${r.to}: by name ${r.byName ? "ok" : "failed"}, by address ${r.byAddress ? "ok" : "failed"}; ${r.problem}`,
   );
-  return `overlay "${network}" does not carry traffic between ${failed.length} of ${results.length} host pairs: ${pairs.join(" | ")}`;
+  return `${kind} "${network}" does not carry traffic between ${failed.length} of ${results.length} host pairs: ${pairs.join(" | ")}`;
 }

@@ -3,8 +3,8 @@ import { BRIDGE_OPTION_KEYS, OVERLAY_OPTION_KEYS, type NetworkSpec } from "../mo
 import type { Engine } from "../engine/engine";
 import type { NetworkDriver } from "./networkProvider";
 import { matrixFailure } from "../model/probe";
-import { verifyOverlay } from "./probes";
-import { bridgeOptionProblems, overlayOptionProblems } from "../model/networkValidation";
+import { verifySwarmNetwork } from "./probes";
+import { bridgeOptionProblems, overlayOptionProblems, type NetworkKind } from "../model/networkValidation";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- raw inputs */
 
@@ -41,6 +41,28 @@ export function onSwarmManager(kind: string, what: string): NonNullable<NetworkD
   };
 }
 
+/**
+ * `verify` of a swarm-scoped network (`kind` names it in the message, `what` the network): a probe
+ * per host asked pings every other (see probes.ts); a failed pair fails the create, the network
+ * and the probes removed. A LAN network's failed pairs are the LAN's (see pairProblem).
+ */
+export function verifySwarmWide(kind: NetworkKind, what: string): NonNullable<NetworkDriver["verify"]> {
+  return async (inputs) => {
+    if (!inputs.verify) return {};
+    const network = {
+      name: inputs.name as string,
+      // check turned `encrypted` into its driver option.
+      encrypted: inputs.options?.[OVERLAY_OPTION_KEYS.encrypted] !== undefined,
+      attachable: inputs.attachable === true,
+      lan: kind !== "OverlayNetwork",
+    };
+    const matrix = await verifySwarmNetwork(network, inputs.connection, inputs.verify.hosts, inputs.verify);
+    const failure = matrixFailure(network.name, matrix, what);
+    if (failure) throw new Error(`${kind} ${failure}. Nothing was left: the network and its probes are removed`);
+    return { verification: matrix };
+  };
+}
+
 export const bridgeDriver: NetworkDriver = {
   driver: "bridge",
   kind: "BridgeNetwork",
@@ -60,17 +82,5 @@ export const overlayDriver: NetworkDriver = {
   },
   extraFields: ["ingress", "clusterId", "swarmNodeId", "verify", "nodeConnections"],
   precondition: onSwarmManager("OverlayNetwork", "Overlay networks"),
-  async verify(inputs) {
-    if (!inputs.verify) return {};
-    // check turned `encrypted` into its driver option.
-    const network = {
-      name: inputs.name as string,
-      encrypted: inputs.options?.[OVERLAY_OPTION_KEYS.encrypted] !== undefined,
-      attachable: inputs.attachable === true,
-    };
-    const matrix = await verifyOverlay(network, inputs.connection, inputs.verify.hosts, inputs.verify);
-    const failure = matrixFailure(network.name, matrix);
-    if (failure) throw new Error(`OverlayNetwork ${failure}. Nothing was left: the network and its probes are removed`);
-    return { verification: matrix };
-  },
+  verify: verifySwarmWide("OverlayNetwork", "overlay"),
 };

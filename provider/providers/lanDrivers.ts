@@ -5,7 +5,7 @@
  */
 import { IPVLAN_OPTION_KEYS, MACVLAN_OPTION_KEYS, type NetworkSpec } from "../model/model";
 import { ipvlanOptionProblems, macvlanOptionProblems } from "../model/lanValidation";
-import { onSwarmManager, typedOptions } from "./drivers";
+import { onSwarmManager, typedOptions, verifySwarmWide } from "./drivers";
 import type { NetworkDriver } from "./networkProvider";
 
 /** The parent a spec names (`-o parent=...`). */
@@ -44,7 +44,7 @@ function explainCreate(kind: string) {
 }
 
 /** The fields of a swarm-wide LAN network (configurations per node, one network made from them). */
-const SWARM_WIDE_FIELDS = ["configOnly", "configFrom", "clusterId", "swarmNodeId", "nodeConnections"];
+const SWARM_WIDE_FIELDS = ["configOnly", "configFrom", "clusterId", "swarmNodeId", "nodeConnections", "verify"];
 
 /** A network made `--config-from` is swarm-scoped: it is created on a manager. */
 function swarmWide(kind: string): NonNullable<NetworkDriver["precondition"]> {
@@ -59,6 +59,7 @@ export const macvlanDriver: NetworkDriver = {
   typedOptions: (inputs) => typedOptions(inputs, MACVLAN_OPTION_KEYS),
   extraFields: ["parent", "mode", ...SWARM_WIDE_FIELDS],
   precondition: swarmWide("MacvlanNetwork"),
+  verify: verifySwarmWide("MacvlanNetwork", "LAN network"),
   explain: explainCreate("MacvlanNetwork"),
 };
 
@@ -69,6 +70,7 @@ export const ipvlanDriver: NetworkDriver = {
   typedOptions: (inputs) => typedOptions(inputs, IPVLAN_OPTION_KEYS),
   extraFields: ["parent", "mode", "flag", ...SWARM_WIDE_FIELDS],
   precondition: swarmWide("IpvlanNetwork"),
+  verify: verifySwarmWide("IpvlanNetwork", "LAN network"),
   explain: explainCreate("IpvlanNetwork"),
 };
 

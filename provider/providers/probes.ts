@@ -93,17 +93,20 @@ export interface VerifiedNetwork {
   readonly name: string;
   readonly encrypted: boolean;
   readonly attachable: boolean;
+  /** A swarm-wide LAN network (macvlan, ipvlan): a failed pair is the LAN's, not VXLAN's. */
+  readonly lan?: boolean;
 }
 
 /**
- * Proves that an overlay carries traffic between every pair of `hosts`: a probe on it per host,
+ * Proves that a swarm-scoped network (an overlay, a swarm-wide LAN network) carries traffic
+ * between every pair of `hosts`: a probe on it per host,
  * then from each a ping to every other by name and by address. On an attachable overlay the probes
  * are standalone containers (`docker run -d --network NET IMAGE sleep`); on any other, which only
  * services may use, the tasks of a short-lived global-mode service created on `manager` (one task
  * per node). The probes are removed whatever happens. Resolves to the per-pair matrix; a failed
  * pair carries its likely cause (see pairProblem).
  */
-export async function verifyOverlay(
+export async function verifySwarmNetwork(
   network: VerifiedNetwork,
   manager: Connection | undefined,
   hosts: (Connection | undefined)[],
@@ -118,7 +121,7 @@ export async function verifyOverlay(
   try {
     if (network.attachable) await probeContainers(engines, network.name, image, tag, probes);
     else probes.push(...(await probeService(Engine.connect(manager), engines, network.name, image, tag, service)));
-    return await pingMatrix(probes, network.encrypted, timeoutS);
+    return await pingMatrix(probes, network, timeoutS);
   } finally {
     if (service.id) await removeProbeService(Engine.connect(manager), service.id, engines);
     else await Promise.all(probes.map((p) => p.engine.removeContainer(p.id).catch(() => undefined)));
@@ -139,7 +142,7 @@ async function probeContainers(
     const id = await engine.startProbe({ image, network, name, cmd: ["sleep", "600"] }).catch((err: Error) => {
       if (!/attaching to network failed/i.test(err.message)) throw err;
       throw new Error(
-        `probe on ${hostname} could not join overlay "${network}": ${err.message}. A node whose availability is drain or pause takes no new containers on overlays (docker node update --availability active), and a node outside the swarm none at all`,
+        `probe on ${hostname} could not join network "${network}": ${err.message}. A node whose availability is drain or pause takes no new containers on overlays (docker node update --availability active), and a node outside the swarm none at all`,
       );
     });
     const container = await engine.inspectContainer(id);
@@ -217,7 +220,8 @@ async function removeProbeService(manager: Engine, serviceId: string, engines: E
 }
 
 /** From each probe, a ping to every other by name and by address; the probes run side by side. */
-async function pingMatrix(probes: Probe[], encrypted: boolean, timeoutS: number): Promise<PairResult[]> {
+async function pingMatrix(probes: Probe[], network: VerifiedNetwork, timeoutS: number): Promise<PairResult[]> {
+  const { encrypted, lan } = network;
   // The kernel's IPsec support, asked once (its /proc/crypto, seen from any container) and only
   // when an encrypted pair fails.
   let ipsec: Promise<boolean> | undefined;
@@ -230,7 +234,8 @@ async function pingMatrix(probes: Probe[], encrypted: boolean, timeoutS: number)
         const script = pingScript(to.name, to.address, timeoutS);
         const seen = parsePing(await from.engine.execProbe(from.id, script, (2 * timeoutS + 15) * 1000));
         const failed = !(seen.byName && seen.byAddress);
-        const problem = pairProblem({ ...seen, encrypted, ipsec: !(encrypted && failed) || (await hasIpsec(from)) });
+        const ipsec = !(encrypted && failed) || (await hasIpsec(from));
+        const problem = pairProblem({ ...seen, encrypted, ipsec, lan });
         out.push({ from: from.hostname, to: to.hostname, ...seen, ...(problem ? { problem } : {}) });
       }
       return out;

@@ -1,6 +1,16 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LanKind, LanNeighbour } from "../model/lanValidation";
-import { declaredConnection, NetworkResource, swarmInputs, type NetworkArgs, type SwarmOffer } from "./network";
+import type { PairResult } from "../model/probe";
+import {
+  declaredConnection,
+  NetworkResource,
+  outputSlots,
+  swarmInputs,
+  verifyInput,
+  type NetworkArgs,
+  type SwarmOffer,
+  type SwarmVerifyArgs,
+} from "./network";
 
 /** Arguments every LAN network takes: the shared network settings, its parent, and the swarm-wide pair. */
 export interface LanNetworkArgs extends NetworkArgs {
@@ -29,6 +39,14 @@ export interface LanNetworkArgs extends NetworkArgs {
    * reached by `disconnectOnDelete`. @default none: `connection` must be a manager
    */
   readonly swarm?: SwarmOffer;
+  /**
+   * With `configFrom`: prove on create that the network carries traffic between every pair of these
+   * hosts by LAN address, as an overlay's `verify` does (probes on it, one per host, pinging each
+   * other; removed afterwards). A failed pair fails the create, naming the pair and the likely
+   * cause (a parent down or on another LAN, the switch dropping unknown MAC addresses), and the
+   * network is removed; the matrix is the `verification` output. @default none: not verified
+   */
+  readonly verify?: pulumi.Input<SwarmVerifyArgs>;
 }
 
 /** The LAN networks each stack's program declared so far, as their successors' `check` sees them. */
@@ -44,6 +62,8 @@ const declaredSoFar = new Map<string, pulumi.Output<LanNeighbour>[]>();
 export abstract class LanNetwork extends NetworkResource {
   /** The parent interface, as declared. */
   declare readonly parent: pulumi.Output<string | undefined>;
+  /** With `verify`: each ordered pair of hosts, whether a ping by name and by LAN address crossed the network. */
+  declare readonly verification: pulumi.Output<PairResult[] | undefined>;
 
   protected constructor(kind: LanKind, name: string, args: LanNetworkArgs, opts?: pulumi.CustomResourceOptions) {
     const program = `${pulumi.getProject()}/${pulumi.getStack()}`;
@@ -62,6 +82,8 @@ export abstract class LanNetwork extends NetworkResource {
         // All of one name, which each node finds its own by: check says so when they are not.
         configFromNames: configs.length > 0 ? pulumi.all(configs.map((c) => c.name)) : undefined,
         lanNeighbours: pulumi.all(before),
+        verify: verifyInput(rest.verify),
+        ...outputSlots(["verification"]),
       } as NetworkArgs,
       pulumi.mergeOptions(opts, { dependsOn: [...configs, ...(swarm ? [swarm] : [])] }),
     );

@@ -137,6 +137,33 @@ export function swarmInputs(swarm: SwarmOffer | undefined): pulumi.Inputs {
   };
 }
 
+/** A probe container's settings. */
+export interface ProbeArgs {
+  /** Image of the probe, already on the engine (never pulled); needs sh and busybox's nc and ping. @default "busybox:latest" */
+  readonly image?: pulumi.Input<string>;
+  /** How long one probe waits for an answer, in seconds (1-60). @default 3 */
+  readonly timeoutSeconds?: pulumi.Input<number>;
+}
+
+/** The hosts a swarm-scoped network's data plane is proven between (`verify`), and the probe's settings. */
+export interface SwarmVerifyArgs extends ProbeArgs {
+  /** The engines of two hosts or more of the swarm (a manager's and workers'). */
+  readonly hosts: pulumi.Input<pulumi.Input<ConnectionArgs>[]>;
+}
+
+/** `verify` as an input: secret as a whole when a host's connection carries key material. */
+export function verifyInput(verify: pulumi.Input<SwarmVerifyArgs> | undefined): pulumi.Output<unknown> | undefined {
+  return (
+    verify &&
+    pulumi.output(verify).apply((v) =>
+      pulumi.all(v.hosts.map((h) => connectionInput(h)!)).apply((hosts) => {
+        const out = { ...v, hosts };
+        return hosts.some((h) => h.caMaterial || h.certMaterial || h.keyMaterial) ? pulumi.secret(out) : out;
+      }),
+    )
+  );
+}
+
 /** The engine each resource of this library was declared on, for the resources that default to it. */
 const declaredConnections = new WeakMap<pulumi.Resource, pulumi.Output<Connection> | undefined>();
 

@@ -1,16 +1,15 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { PairResult } from "../model/probe";
 import {
-  connectionInput,
   declaredConnection,
   NetworkResource,
   outputSlots,
   swarmInputs,
-  type ConnectionArgs,
+  verifyInput,
   type NetworkArgs,
   type SwarmOffer,
+  type SwarmVerifyArgs,
 } from "./network";
-import type { ProbeArgs } from "./swarmNode";
 
 /** Arguments of {@link OverlayNetwork}: the shared network settings plus typed overlay options. */
 export interface OverlayNetworkArgs extends NetworkArgs {
@@ -45,10 +44,7 @@ export interface OverlayNetworkArgs extends NetworkArgs {
 }
 
 /** The hosts an overlay's data plane is proven between, and the probe's settings. */
-export interface OverlayVerifyArgs extends ProbeArgs {
-  /** The engines of two hosts or more of the swarm (a manager's and workers'). */
-  readonly hosts: pulumi.Input<pulumi.Input<ConnectionArgs>[]>;
-}
+export type OverlayVerifyArgs = SwarmVerifyArgs;
 
 /**
  * A multi-host network over VXLAN on a swarm: `docker network create --driver overlay`, on a
@@ -70,15 +66,7 @@ export class OverlayNetwork extends NetworkResource {
         ...rest,
         connection: rest.connection ?? (swarm && declaredConnection(swarm)),
         ...swarmInputs(swarm),
-        // Secret as a whole when a host's connection carries key material.
-        verify:
-          rest.verify &&
-          pulumi.output(rest.verify).apply((v) =>
-            pulumi.all(v.hosts.map((h) => connectionInput(h)!)).apply((hosts) => {
-              const out = { ...v, hosts };
-              return hosts.some((h) => h.caMaterial || h.certMaterial || h.keyMaterial) ? pulumi.secret(out) : out;
-            }),
-          ),
+        verify: verifyInput(rest.verify),
         ...outputSlots(["verification"]),
       } as NetworkArgs,
       swarm ? pulumi.mergeOptions(opts, { dependsOn: [swarm] }) : opts,

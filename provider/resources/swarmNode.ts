@@ -6,7 +6,10 @@ import {
   outputSlots,
   secretWhen,
   type ConnectionArgs,
+  type ProbeArgs,
 } from "./network";
+
+export type { ProbeArgs } from "./network";
 import type { Connection } from "../model/model";
 import type { NodeAvailability, NodeRole, SwarmSpec } from "../model/swarmModel";
 
@@ -88,14 +91,6 @@ export interface SwarmNodeArgs {
    * @default { image: "busybox:latest", timeoutSeconds: 3 }
    */
   readonly preflight?: pulumi.Input<false | ProbeArgs>;
-}
-
-/** A probe container's settings. */
-export interface ProbeArgs {
-  /** Image of the probe, already on the engine (never pulled); needs sh and busybox's nc and ping. @default "busybox:latest" */
-  readonly image?: pulumi.Input<string>;
-  /** How long one probe waits for an answer, in seconds (1-60). @default 3 */
-  readonly timeoutSeconds?: pulumi.Input<number>;
 }
 
 const SWARM_NODE_OUTPUTS = [

@@ -9,7 +9,7 @@ import * as assert from "node:assert/strict";
 import type Docker from "dockerode";
 import { attachmentProvider } from "../../provider/providers/attachmentProvider";
 import { providers } from "../../provider/providers/dynamic/impl";
-import { exec, removeContainers, RUN_ID, startContainer, TEST_LABEL } from "../support/fixtures";
+import { exec, removeContainers, RUN_ID, startContainer, TEST_IMAGE, TEST_LABEL } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab, type LabHost } from "../support/lab";
 import { checked, create, destroy, type Created } from "../support/lifecycle";
 import { swarmNodeProvider } from "../../provider/providers/swarmNodeProvider";
@@ -269,8 +269,18 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
         labels: undefined,
         clusterId: init.outs.clusterId,
         connection: conn(h[0]),
+        verify: { hosts: h.map(conn), image: TEST_IMAGE },
       });
       assert.equal(net.outs.scope, "swarm");
+      // verify proved every pair by LAN address with a global probe service, then removed it.
+      assert.deepEqual(
+        net.outs.verification.map((r: any) => `${r.from}>${r.to} ${r.byAddress}`).sort(),
+        h.flatMap((a) => h.filter((b) => b !== a).map((b) => `${a.hostname}>${b.hostname} true`)).sort(),
+      );
+      console.log(
+        `      verify: ${JSON.stringify(net.outs.verification.map((r: any) => [r.from, r.to, r.byName, r.byAddress]))}`,
+      );
+      assert.deepEqual(await h[0].docker.listServices(), [], "no probe service left");
       const inspect: any = await h[0].docker.getNetwork(net.id).inspect();
       assert.deepEqual([inspect.Driver, inspect.ConfigFrom.Network], ["macvlan", `${name}-config`]);
       // Refresh and a second preview of each see nothing changed (Engine 29 reports no pools for a configuration).
@@ -319,6 +329,69 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
       for (let i = 0; i < 60 && services.length > 0 && (await left()) > 0; i++) {
         await new Promise((r) => setTimeout(r, 500));
       }
+      while (nets.length) {
+        const [p, n] = nets.pop()!;
+        await destroy(p, n);
+      }
+      for (const n of swarm.reverse()) await destroy(swarmNodeProvider, n);
+    }
+  });
+
+  it("swarm-wide verify: a node whose configuration is not on the LAN fails the create naming its pairs and the LAN's likely causes; nothing is left", async () => {
+    const swarm: Created[] = [];
+    const name = `slanbad-${RUN_ID}`;
+    try {
+      const init = await create(swarmNodeProvider, {
+        connection: conn(h[0]),
+        advertiseAddr: h[0].address,
+        forceLeave: true,
+      });
+      swarm.push(init);
+      for (const x of [h[1], h[2]]) swarm.push(await joinOf(x, init, "worker", h[0]));
+      for (const i of [0, 1, 2]) {
+        // The third node's configuration names a subnet that is not the LAN's.
+        const pools = i < 2 ? [pool(i)] : [{ subnet: "10.238.60.0/24", ipRange: "10.238.60.128/28" }];
+        await network(macvlan, {
+          name: `${name}-config`,
+          configOnly: true,
+          parent: "eth0",
+          ipamConfigs: pools,
+          connection: conn(h[i]),
+        });
+      }
+      const before = (await h[0].docker.listNetworks()).map((n) => n.Id).sort();
+      await assert.rejects(
+        network(macvlan, {
+          name,
+          configFrom: `${name}-config`,
+          labels: undefined,
+          connection: conn(h[0]),
+          verify: { hosts: h.map(conn), image: TEST_IMAGE, timeoutSeconds: 2 },
+        }),
+        (e: Error) => {
+          console.log(`      ${e.message}`);
+          assert.match(
+            e.message,
+            new RegExp(`^MacvlanNetwork LAN network "${name}" does not carry traffic between 4 of 6 host pairs: `),
+          );
+          assert.match(
+            e.message,
+            new RegExp(
+              `${h[0].hostname} -> ${h[2].hostname}: by name \\w+, by address failed; no reply by LAN address: .*wrong parent, or a subnet that is not the LAN's.*promiscuous mode`,
+            ),
+          );
+          assert.doesNotMatch(
+            e.message,
+            new RegExp(`${h[0].hostname} -> ${h[1].hostname}:`),
+            "a pair that works is not named",
+          );
+          assert.match(e.message, /Nothing was left: the network and its probes are removed/);
+          return true;
+        },
+      );
+      assert.deepEqual((await h[0].docker.listNetworks()).map((n) => n.Id).sort(), before, "the network is removed");
+      assert.deepEqual(await h[0].docker.listServices(), [], "no probe service left");
+    } finally {
       while (nets.length) {
         const [p, n] = nets.pop()!;
         await destroy(p, n);

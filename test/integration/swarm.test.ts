@@ -402,7 +402,7 @@ describe("swarm and overlay networks on a multi-host lab", function () {
       let message = "";
       await assert.rejects(overlay.create(inputs), (e: Error) => {
         message = e.message;
-        assert.ok(e.message.includes(`probe on ${h[1].hostname} could not join overlay "${name}"`), e.message);
+        assert.ok(e.message.includes(`probe on ${h[1].hostname} could not join network "${name}"`), e.message);
         assert.match(e.message, /availability is drain or pause takes no new containers on overlays/);
         return true;
       });

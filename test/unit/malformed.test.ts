@@ -198,6 +198,16 @@ const refused: [keyof typeof providers, object, RegExp][] = [
     /^configFrom: the configuration networks are named "lan-a", "lan-b", and each node finds its own by the one name/,
   ],
   ["MacvlanNetwork", { configOnly: "yes" }, /^configOnly must be true or false/],
+  [
+    "MacvlanNetwork",
+    { verify: { hosts: [{ host: "unix:///a.sock" }, { host: "unix:///b.sock" }] } },
+    /^verify: a network of one host has no other host to prove it with; verify the swarm-wide network \(configFrom\)/,
+  ],
+  [
+    "IpvlanNetwork",
+    { configFrom: "lan-config", parent: undefined, verify: { hosts: [{ host: "unix:///a.sock" }] } },
+    /^verify\.hosts must list the connections of two hosts or more/,
+  ],
   // Engine 28+ refuses an unaligned range at create; 20.10 takes it silently.
   [
     "BridgeNetwork",

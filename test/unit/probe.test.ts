@@ -50,6 +50,12 @@ describe("probe rules", () => {
     assert.equal(pairProblem(ok), undefined);
     assert.match(pairProblem({ ...ok, byName: false, byAddress: false })!, /4789\/udp \(overlay data/);
     assert.match(pairProblem({ ...ok, resolved: false, byName: false })!, /7946\/udp .*7946\/tcp/);
+    // A LAN network's packets cross the LAN, not VXLAN: its causes are the LAN's.
+    assert.match(
+      pairProblem({ ...ok, byName: false, byAddress: false, lan: true })!,
+      /^no reply by LAN address: .*wrong parent, or a subnet that is not the LAN's.*promiscuous mode/,
+    );
+    assert.match(pairProblem({ ...ok, resolved: false, byName: false, lan: true })!, /7946\/udp/, "a name is gossip's");
     assert.match(
       pairProblem({ ...ok, byName: false, byAddress: false, encrypted: true, ipsec: false })!,
       /cannot do IPsec \(no XFRM\)/,
