@@ -87,7 +87,8 @@ export abstract class LanNetwork extends NetworkResource {
       } as NetworkArgs,
       pulumi.mergeOptions(opts, { dependsOn: [...configs, ...(swarm ? [swarm] : [])] }),
     );
-    const host = pulumi.output(rest.connection).apply((c) => c?.host);
+    // The address only: a connection that carries a key is secret as a whole, its host is not.
+    const host = pulumi.unsecret(pulumi.output(rest.connection).apply((c) => c?.host));
     const me = pulumi
       .all([host, args.parent, (args as { mode?: pulumi.Input<string> }).mode, args.ipamConfigs])
       .apply(([host, parent, mode, ipamConfigs]) => ({
