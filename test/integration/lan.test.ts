@@ -319,6 +319,19 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
 
       await assert.rejects(macvlan.delete!(net.id, net.outs), /still used by 1 service\(s\): slsvc-/);
       assert.ok(await h[0].docker.getNetwork(net.id).inspect(), "the network is still there");
+
+      // Drift: with the service gone, a worker's configuration removed out of band (no task there
+      // holds it) is gone on refresh; the next up makes it again.
+      await h[0].docker.getService(svc.id).remove();
+      for (let i = 0; i < 60 && (await h[2].docker.listContainers()).length > 0; i++) {
+        await new Promise((r) => setTimeout(r, 500));
+      }
+      const [p3, config3] = nets[2];
+      await h[2].docker.getNetwork(config3.id).remove();
+      assert.equal((await p3.read!(config3.id, config3.outs)).id, "", "refresh drops it");
+      const again = await create(p3, declaredAs.get(config3.id));
+      nets[2] = [p3, again];
+      assert.equal(((await h[2].docker.getNetwork(again.id).inspect()) as any).Name, `${name}-config`);
     } finally {
       for (const id of services)
         await h[0].docker
