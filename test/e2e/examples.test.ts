@@ -38,6 +38,24 @@ function changes(out: string): Record<string, number> {
   );
 }
 
+/** After an example on the lab: its stack destroyed, its project and containers removed, then the lab, proven to leave nothing. */
+async function disposeOnLab(
+  project: CliProject | undefined,
+  containers: Docker.Container[],
+  lab: Lab | undefined,
+): Promise<void> {
+  try {
+    project?.pulumi(["destroy", "--yes"], { allowFailure: true });
+    project?.remove();
+    await removeContainers(containers);
+  } finally {
+    if (lab) {
+      await lab.stop();
+      assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
+    }
+  }
+}
+
 /** Preview and refresh of a converged stack plan nothing. */
 function assertConverged(p: CliProject): void {
   p.pulumi(["preview", "--expect-no-changes"]);
@@ -134,18 +152,7 @@ describe("the shipped examples with the pulumi command", function () {
       }
     });
 
-    after(async () => {
-      try {
-        project?.pulumi(["destroy", "--yes"], { allowFailure: true });
-        project?.remove();
-        await removeContainers(containers);
-      } finally {
-        if (lab) {
-          await lab.stop();
-          assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
-        }
-      }
-    });
+    after(() => disposeOnLab(project, containers, lab));
 
     it("up builds the swarm and the overlay; containers on two workers reach each other by alias", async () => {
       const p = project!;
@@ -213,18 +220,7 @@ describe("the shipped examples with the pulumi command", function () {
       }
     });
 
-    after(async () => {
-      try {
-        project?.pulumi(["destroy", "--yes"], { allowFailure: true });
-        project?.remove();
-        await removeContainers(containers);
-      } finally {
-        if (lab) {
-          await lab.stop();
-          assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
-        }
-      }
-    });
+    after(() => disposeOnLab(project, containers, lab));
 
     it("up puts a container of each of two hosts on the LAN: they ping each other by LAN address, and so does a third host", async () => {
       const p = project!;
@@ -302,17 +298,7 @@ describe("the shipped examples with the pulumi command", function () {
       project.pulumi(["config", "set", "app", "false"]);
     });
 
-    after(async () => {
-      try {
-        project?.pulumi(["destroy", "--yes"], { allowFailure: true });
-        project?.remove();
-      } finally {
-        if (lab) {
-          await lab.stop();
-          assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
-        }
-      }
-    });
+    after(() => disposeOnLab(project, [], lab));
 
     it("up builds the swarm and an overlay only services use, proven between every pair of hosts by a probe service", async () => {
       const p = project!;

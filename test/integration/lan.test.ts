@@ -79,6 +79,17 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
     if (made) lab.inHost(0, "ip", "link", "delete", "pdnprobe");
     return made;
   };
+  /** A swarm of the three hosts, the first its manager; each node joins `swarm` as it is made, for the caller's cleanup. */
+  const swarmOfLab = async (swarm: Created[]): Promise<Created> => {
+    const init = await create(swarmNodeProvider, {
+      connection: conn(h[0]),
+      advertiseAddr: h[0].address,
+      forceLeave: true,
+    });
+    swarm.push(init);
+    for (const x of [h[1], h[2]]) swarm.push(await joinOf(x, init, "worker", h[0]));
+    return init;
+  };
   /** One range of the LAN per host, as a network administrator hands them out. */
   const pool = (i: number): object => ({
     subnet: `${lan}.0/24`,
@@ -247,13 +258,7 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
     const services: string[] = [];
     const name = `slan-${RUN_ID}`;
     try {
-      const init = await create(swarmNodeProvider, {
-        connection: conn(h[0]),
-        advertiseAddr: h[0].address,
-        forceLeave: true,
-      });
-      swarm.push(init);
-      for (const x of [h[1], h[2]]) swarm.push(await joinOf(x, init, "worker", h[0]));
+      const init = await swarmOfLab(swarm);
       // docker network create --config-only on each node, then --scope swarm --config-from on the manager.
       for (const i of [0, 1, 2]) {
         await network(macvlan, {
@@ -356,13 +361,7 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
     const swarm: Created[] = [];
     const name = `slanbad-${RUN_ID}`;
     try {
-      const init = await create(swarmNodeProvider, {
-        connection: conn(h[0]),
-        advertiseAddr: h[0].address,
-        forceLeave: true,
-      });
-      swarm.push(init);
-      for (const x of [h[1], h[2]]) swarm.push(await joinOf(x, init, "worker", h[0]));
+      await swarmOfLab(swarm);
       for (const i of [0, 1, 2]) {
         // The third node's configuration names a subnet that is not the LAN's.
         const pools = i < 2 ? [pool(i)] : [{ subnet: "10.238.60.0/24", ipRange: "10.238.60.128/28" }];
