@@ -138,13 +138,20 @@ async function failedConnect(engine: Engine, ref: string, inputs: any, err: unkn
     await engine.disconnect(id, container.id, true).catch(() => undefined);
   }
   const shown = network?.name ?? networkShown(inputs);
+  // Engine 20.10 keeps a failed endpoint with an ID of its own, and answers a disconnect with "not
+  // connected": the container then does not start again. Said, never hidden; not undone here, as
+  // only a stopped container can be taken off (stopping the user's container is not ours to do).
+  const kept = stale && stale.endpointId !== "";
+  const outcome = kept
+    ? `The engine kept the failed endpoint in the container's settings and will not disconnect it while the container runs, so the container will not start again until it is taken off the network while stopped (docker stop ${container.name} && docker network disconnect ${shown} ${container.name})`
+    : "Nothing was changed";
   const taken = network && addressTaken(network, inputs);
   if (taken) return new Error(`NetworkAttachment on ${engine.host}: ${taken}`);
   const head = `${what({ ...inputs, networkResource: { name: shown } })} on ${engine.host}`;
   const lacks = kernelLacks(reason);
   if (lacks) {
     return new Error(
-      `${head}: the engine has the network, but the kernel of its host cannot plug a container into it (${reason}). Nothing was changed. The kernel lacks ${lacks}`,
+      `${head}: the engine has the network, but the kernel of its host cannot plug a container into it (${reason}). The kernel lacks ${lacks}. ${outcome}`,
     );
   }
   // A refusal that names a declared address is about that field.

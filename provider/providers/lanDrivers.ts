@@ -34,9 +34,14 @@ function explainCreate(kind: string) {
       );
     }
     if (/already using parent interface/i.test(err.message)) {
+      const engineSaid = err.message.replace(/^.*?: /, "");
+      // Newer engines share a parent between networks, but never a passthru network's.
+      const why = /passthru/i.test(engineSaid)
+        ? "and a passthru network takes the whole interface"
+        : "and this engine gives a parent interface to one macvlan or ipvlan network (newer ones share it, except with passthru)";
       return new Error(
-        `${head} on ${host} already carries another network, and a passthru network takes the whole interface (the engine said: ${err.message.replace(/^.*?: /, "")}). Nothing was changed. ` +
-          `Give the passthru network an interface of its own, or a VLAN sub-interface ("${parent}.<VLAN ID>")`,
+        `${head} on ${host} already carries another network, ${why} (the engine said: ${engineSaid}). Nothing was changed. ` +
+          `Give this network an interface of its own, or a VLAN sub-interface ("${parent}.<VLAN ID>")`,
       );
     }
     return undefined;
