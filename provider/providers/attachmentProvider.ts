@@ -138,8 +138,9 @@ async function failedConnect(engine: Engine, ref: string, inputs: any, err: unkn
     await engine.disconnect(id, container.id, true).catch(() => undefined);
   }
   const shown = network?.name ?? networkShown(inputs);
-  // Engine 20.10 keeps a failed endpoint with an ID of its own, and answers a disconnect with "not
-  // connected": the container then does not start again. Said, never hidden; not undone here, as
+  // Engines before 29 (20.10, 26.1, 28.5 measured, with an ipvlan port the kernel refuses) keep a
+  // failed endpoint with an ID of its own, and answer a disconnect with "not connected": the
+  // container then does not start again. Said, never hidden; not undone here, as
   // only a stopped container can be taken off (stopping the user's container is not ours to do).
   const kept = stale && stale.endpointId !== "";
   const outcome = kept

@@ -262,7 +262,7 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
       if (/Nothing was changed/.test(message)) {
         assert.deepEqual(after, before, "the container is as it was");
       } else {
-        // Engine 20.10 keeps the failed endpoint; the message says so and how to take it off, which works.
+        // Engines before 29 keep the failed endpoint; the message says so and how to take it off, which works.
         assert.match(
           message,
           /The engine kept the failed endpoint .*docker stop \S+ && docker network disconnect \S+ \S+\)$/,
