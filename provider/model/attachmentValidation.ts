@@ -161,7 +161,7 @@ function serviceNetworkKindProblem(ref: NetworkResourceRef | undefined): CheckFa
   if (!known(ref?.kind) || ref?.kind !== "BridgeNetwork") return undefined;
   return {
     property: "network",
-    reason: `network: BridgeNetwork "${known(ref.name) ? ref.name : "(being created)"}" is local to one engine, and a service's tasks join only swarm-scoped networks: give an OverlayNetwork (or the name or ID of a swarm-scoped network)`,
+    reason: `network: BridgeNetwork "${known(ref.name) ? ref.name : "(being created)"}" is local to one engine, and a service's tasks join only swarm-scoped networks: give an OverlayNetwork, a swarm-wide LAN network (configFrom), or the name or ID of a swarm-scoped network`,
   };
 }
 

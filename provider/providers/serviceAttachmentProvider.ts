@@ -173,7 +173,7 @@ async function resolve(
     );
   if (network.scope !== "swarm") {
     throw new Error(
-      `${what(inputs, network.name)}: network "${network.name}" is local to ${engine.host} (scope ${network.scope}, driver ${network.driver}); a service's tasks can only join swarm-scoped networks: use an OverlayNetwork`,
+      `${what(inputs, network.name)}: network "${network.name}" is local to ${engine.host} (scope ${network.scope}, driver ${network.driver}); a service's tasks can only join swarm-scoped networks: use an OverlayNetwork, or a swarm-wide LAN network (configFrom)`,
     );
   }
   return { service: service.info, network };
