@@ -60,7 +60,7 @@ export function attachmentNeeds(inputs: any): EngineNeed[] {
  * The Engine API version each release in {@link EngineNeed.since} brought (Docker's API version
  * history): an engine whose version is no release number is judged by its API version instead.
  */
-const API_OF_RELEASE: Readonly<Record<string, string>> = { "27.0": "1.46", "28.0": "1.48" };
+const API_OF_RELEASE: Readonly<Record<string, string>> = { "26.0": "1.45", "27.0": "1.46", "28.0": "1.48" };
 
 /** An engine as `docker version` reports it: `Version` and `ApiVersion`. */
 export interface EngineVersion {

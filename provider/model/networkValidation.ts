@@ -87,7 +87,7 @@ function ipamProblems(inputs: any, failures: CheckFailure[]): void {
           reason: `${field} ${value} is outside subnet ${c.subnet}: use an ${what} inside the subnet`,
         });
       } else if ("hostBitsSet" in parsed && parsed.hostBitsSet) {
-        // Engine 28+ refuses it at create; 20.10 takes it silently and reports the aligned range.
+        // Engines 26.1 and later refuse it at create; 20.10 takes it silently, and reports it as given.
         failures.push({
           property: field,
           reason: `${field} "${value}" has host bits set: use ${formatCidr(parsed)}, the range that prefix aligns to`,

@@ -144,6 +144,27 @@ export async function runningTasks(
 }
 
 /**
+ * {@link answersOf}, asked again (up to `tries` times, a second apart) until the answers are
+ * `want`: a task that just started may not be in the swarm's DNS, or listening, yet. Resolves to
+ * the last answers, for the caller's assertion.
+ */
+export async function answersSettled(
+  docker: Docker,
+  container: string,
+  name: string,
+  want: string[],
+  tries = 10,
+): Promise<string[]> {
+  let got: string[] = [];
+  for (let i = 0; i < tries; i++) {
+    got = (await answersOf(docker, container, name)).sort();
+    if (JSON.stringify(got) === JSON.stringify([...want].sort())) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  return got;
+}
+
+/**
  * From `container`: each address `name` resolves to, asked on 8080/tcp (see ECHO); resolves to
  * the hostnames that answered.
  */

@@ -208,7 +208,7 @@ const refused: [keyof typeof providers, object, RegExp][] = [
     { configFrom: "lan-config", parent: undefined, verify: { hosts: [{ host: "unix:///a.sock" }] } },
     /^verify\.hosts must list the connections of two hosts or more/,
   ],
-  // Engine 28+ refuses an unaligned range at create; 20.10 takes it silently.
+  // Engines 26.1 and later refuse an unaligned range at create; 20.10 takes it silently.
   [
     "BridgeNetwork",
     { ipamConfigs: [{ subnet: "10.10.10.0/24", ipRange: "10.10.10.1/26" }] },
