@@ -63,7 +63,8 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
   };
   /** A container on host `i`, plugged into `net` at `address`. */
   const onLan = async (i: number, net: Created, address: string): Promise<Docker.Container> => {
-    const c = await startContainer(h[i].docker, `lan${i}`);
+    // Named by host and address: a host may have several.
+    const c = await startContainer(h[i].docker, `lan${i}-${address.split(".").pop()}`);
     containers.push(c);
     atts.push(
       await create(attachmentProvider, {
@@ -149,6 +150,21 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
       await checked(macvlan, { ...declared, mode: "private" }, n1.outs),
     );
     assert.deepEqual(mode.replaces, ["options"]);
+  });
+
+  it("internal, no parent: a network that stays on the host; its containers reach each other and nothing on the LAN", async () => {
+    const n = await network(macvlan, {
+      internal: true,
+      ipamConfigs: [{ subnet: "10.238.70.0/24" }],
+      connection: conn(h[0]),
+    });
+    const inspect: any = await h[0].docker.getNetwork(n.id).inspect();
+    assert.deepEqual([inspect.Driver, inspect.Internal], ["macvlan", true]);
+    const [a] = [await onLan(0, n, "10.238.70.10"), await onLan(0, n, "10.238.70.11")];
+    const r = await exec(h[0].docker, a.id, ["ping", "-c", "1", "-W", "2", "10.238.70.11"]);
+    assert.equal(r.code, 0, r.output);
+    const out = await exec(h[0].docker, a.id, ["ping", "-c", "1", "-W", "1", `${lan}.1`]);
+    assert.notEqual(out.code, 0, "the LAN's router is out of reach");
   });
 
   it("a parent the host does not have: refused before anything is made, naming the host and the parent", async () => {
