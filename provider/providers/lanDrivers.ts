@@ -20,6 +20,13 @@ function explainCreate(kind: string) {
   return (err: Error, spec: NetworkSpec, host: string): Error | undefined => {
     const parent = parentOf(spec);
     const head = `${kind} "${spec.name}": parent "${parent}"`;
+    // Without a parent the engine makes a dummy interface for the network to sit on.
+    if (!parent && /operation not supported/i.test(err.message)) {
+      return new Error(
+        `${kind} "${spec.name}": without a parent the engine puts the network on a dummy interface it makes, and the kernel of the host of ${host} cannot make one: it lacks dummy interfaces (CONFIG_DUMMY, the dummy module). Nothing was changed. ` +
+          "Load the dummy module there (modprobe dummy), or give a parent",
+      );
+    }
     // A parent the host lacks is taken for a VLAN sub-interface to make, which needs a "." in its name.
     if (/parent interface was not found|invalid subinterface vlan name/i.test(err.message)) {
       return new Error(

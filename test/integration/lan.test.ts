@@ -152,12 +152,22 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
     assert.deepEqual(mode.replaces, ["options"]);
   });
 
-  it("internal, no parent: a network that stays on the host; its containers reach each other and nothing on the LAN", async () => {
-    const n = await network(macvlan, {
-      internal: true,
-      ipamConfigs: [{ subnet: "10.238.70.0/24" }],
-      connection: conn(h[0]),
-    });
+  it("internal, no parent: a network that stays on the host where the kernel makes dummy interfaces (its containers reach each other, not the LAN); else refused naming CONFIG_DUMMY, nothing made", async () => {
+    const args = { internal: true, ipamConfigs: [{ subnet: "10.238.70.0/24" }], connection: conn(h[0]) };
+    const dummy = lab.inHost(0, "ip", "link", "add", "pdnprobe", "type", "dummy");
+    if (dummy) lab.inHost(0, "ip", "link", "delete", "pdnprobe");
+    else {
+      console.log("      this kernel has no dummy interfaces (CONFIG_DUMMY): the refusal is what is tested");
+      const before = (await h[0].docker.listNetworks()).map((n) => n.Id).sort();
+      await assert.rejects(network(macvlan, args), (e: Error) => {
+        console.log(`      ${e.message}`);
+        assert.match(e.message, /it lacks dummy interfaces \(CONFIG_DUMMY, the dummy module\)\. Nothing was changed/);
+        return true;
+      });
+      assert.deepEqual((await h[0].docker.listNetworks()).map((n) => n.Id).sort(), before, "nothing made");
+      return;
+    }
+    const n = await network(macvlan, args);
     const inspect: any = await h[0].docker.getNetwork(n.id).inspect();
     assert.deepEqual([inspect.Driver, inspect.Internal], ["macvlan", true]);
     const [a] = [await onLan(0, n, "10.238.70.10"), await onLan(0, n, "10.238.70.11")];
