@@ -142,17 +142,19 @@ async function failedConnect(engine: Engine, ref: string, inputs: any, err: unkn
   // failed endpoint with an ID of its own, and answer a disconnect with "not connected": the
   // container then does not start again. Said, never hidden; not undone here, as
   // only a stopped container can be taken off (stopping the user's container is not ours to do).
-  const kept = stale && stale.endpointId !== "";
-  const outcome = kept
-    ? `The engine kept the failed endpoint in the container's settings and will not disconnect it while the container runs, so the container will not start again until it is taken off the network while stopped (docker stop ${container.name} && docker network disconnect ${shown} ${container.name})`
-    : "Nothing was changed";
+  const kept =
+    stale && stale.endpointId !== ""
+      ? `The engine kept the failed endpoint in the container's settings and will not disconnect it while the container runs, so the container will not start again until it is taken off the network while stopped (docker stop ${container.name} && docker network disconnect ${shown} ${container.name})`
+      : undefined;
+  // Every answer below says so when the engine kept it.
+  const keptNote = kept ? `. ${kept}` : "";
   const taken = network && addressTaken(network, inputs);
-  if (taken) return new Error(`NetworkAttachment on ${engine.host}: ${taken}`);
+  if (taken) return new Error(`NetworkAttachment on ${engine.host}: ${taken}${keptNote}`);
   const head = `${what({ ...inputs, networkResource: { name: shown } })} on ${engine.host}`;
   const lacks = kernelLacks(reason);
   if (lacks) {
     return new Error(
-      `${head}: the engine has the network, but the kernel of its host cannot plug a container into it (${reason}). The kernel lacks ${lacks}. ${outcome}`,
+      `${head}: the engine has the network, but the kernel of its host cannot plug a container into it (${reason}). The kernel lacks ${lacks}. ${kept ?? "Nothing was changed"}`,
     );
   }
   // A refusal that names a declared address is about that field.
@@ -163,7 +165,7 @@ async function failedConnect(engine: Engine, ref: string, inputs: any, err: unkn
     const subnets = network?.ipamConfigs.map((c) => c.subnet).filter(Boolean) ?? [];
     return new Error(
       `${head}: ${field} ${inputs[field]} was refused by the engine: ${reason}. ` +
-        `Declare a free address${subnets.length > 0 ? ` inside ${subnets.join(" or ")}` : " inside the network's subnet"}, or leave ${field} out to let the engine assign one`,
+        `Declare a free address${subnets.length > 0 ? ` inside ${subnets.join(" or ")}` : " inside the network's subnet"}, or leave ${field} out to let the engine assign one${keptNote}`,
     );
   }
   const declared = (["ipv4Address", "ipv6Address"] as const).filter((f) => typeof inputs[f] === "string");
@@ -173,7 +175,7 @@ async function failedConnect(engine: Engine, ref: string, inputs: any, err: unkn
     !network && declared.length > 0
       ? `. The swarm's managers did not grant the attachment: check that ${declared.map((f) => inputs[f]).join(" and ")} is free on "${shown}" (docker network inspect --verbose ${shown} on a manager lists its endpoints on every node)`
       : "";
-  return new Error(`${head}: docker network connect failed${note}: ${reason}${swarmHint}`);
+  return new Error(`${head}: docker network connect failed${note}: ${reason}${swarmHint}${keptNote}`);
 }
 
 /** The engine's words in an error of Engine.fail ("docker network connect X Y on HOST: words"). */

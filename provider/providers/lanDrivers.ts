@@ -13,15 +13,15 @@ const parentOf = (spec: NetworkSpec): string => spec.options?.parent ?? "";
 
 /**
  * What the engine and the host's kernel refuse at create, in the user's terms (nothing was made):
- * a parent the host does not have, a passthru network on a parent another network has, a kernel
- * without 802.1Q VLANs.
+ * a parent the host does not have, a parent another network has (passthru; any, before Engine
+ * 28), a kernel without 802.1Q VLANs, or without the dummy interface a network of no parent sits on.
  */
 function explainCreate(kind: string) {
   return (err: Error, spec: NetworkSpec, host: string): Error | undefined => {
     const parent = parentOf(spec);
     const head = `${kind} "${spec.name}": parent "${parent}"`;
     // Without a parent the engine makes a dummy interface for the network to sit on.
-    if (!parent && /operation not supported/i.test(err.message)) {
+    if (!parent && !spec.configFrom && /operation not supported/i.test(err.message)) {
       return new Error(
         `${kind} "${spec.name}": without a parent the engine puts the network on a dummy interface it makes, and the kernel of the host of ${host} cannot make one: it lacks dummy interfaces (CONFIG_DUMMY, the dummy module). Nothing was changed. ` +
           "Load the dummy module there (modprobe dummy), or give a parent",

@@ -202,7 +202,7 @@ export function poolsOf(network: NetworkResource): {
   };
 }
 
-/** The kind of each network resource (BridgeNetwork, OverlayNetwork). */
+/** The kind of each network resource (BridgeNetwork, OverlayNetwork, MacvlanNetwork, ...). */
 const networkKinds = new WeakMap<NetworkResource, ProviderKind>();
 
 /**

@@ -8,10 +8,10 @@ import {
   type ConnectionArgs,
   type ProbeArgs,
 } from "./network";
-
-export type { ProbeArgs } from "./network";
 import type { Connection } from "../model/model";
 import type { NodeAvailability, NodeRole, SwarmSpec } from "../model/swarmModel";
+
+export type { ProbeArgs } from "./network";
 
 /** How a node joins an existing swarm (`docker swarm join --token TOKEN HOST:PORT`). */
 export interface SwarmJoinArgs {

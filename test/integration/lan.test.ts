@@ -251,11 +251,10 @@ describe("containers on the LAN: macvlan and ipvlan on a three-host lab", functi
       assert.equal(lab.inHost(0, "ip", "link", "show", "eth0.50"), false, "no sub-interface left");
       return;
     }
-    const n = await network(macvlan, args);
+    await network(macvlan, args);
     assert.ok(lab.inHost(0, "ip", "link", "show", "eth0.50"), "the engine made the sub-interface");
     await destroy(macvlan, nets.pop()![1]);
     assert.equal(lab.inHost(0, "ip", "link", "show", "eth0.50"), false, "and removed it with the network");
-    void n;
   });
 
   it("ipvlan l2 on two hosts: containers ping each other where the kernel has ipvlan; else the attachment names the missing feature and leaves the container as it was", async () => {
