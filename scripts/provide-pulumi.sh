@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Provides a complete Pulumi installation for Node.js programs, as a user has it: the `pulumi`
-# CLI, its Node.js language host (`pulumi-language-nodejs`, which runs a project's program file
-# under `pulumi up`) and the dynamic-provider plugin (`pulumi-resource-pulumi-nodejs`). Whatever
+# Provides a complete Pulumi installation, as a user has it: the `pulumi` CLI, its Node.js,
+# Python and YAML language hosts (`pulumi-language-*`, which run a project's program under
+# `pulumi up`), the dynamic-provider plugin (`pulumi-resource-pulumi-nodejs`), and the generator
+# of this package's Python SDK (`pulumi-sdkgen-python`, from scripts/sdkgen). Whatever
 # is not on PATH already is built with Go from the Go module proxy (nothing is downloaded from
 # anywhere else) and cached; prints the directory to put first on PATH:
 #
@@ -20,6 +21,7 @@ set -euo pipefail
 
 version=${PULUMI_VERSION:-v3.252.0}
 lh_version=${PULUMI_LANGUAGE_HOST_SDK:-v3.68.0}
+yaml_version=${PULUMI_YAML_VERSION:-v1.25.0}
 cache=${PULUMI_BIN_CACHE:-$HOME/.cache/pulumi-docker-networking}
 bin="$cache/pulumi-$version/bin"
 log() { printf 'provide-pulumi: %s\n' "$*" >&2; }
@@ -28,7 +30,8 @@ mkdir -p "$bin"
 
 # Builds package $2 into $bin/$3 inside a throwaway wrapper module whose go.mod is $1 (replaces
 # in a dependency's own go.mod do not apply to its users, so the wrapper repeats them); the
-# remaining arguments are the module versions to `go get`. LDFLAGS may add link flags.
+# remaining arguments are the module versions to `go get`. LDFLAGS may add link flags;
+# PDN_SOURCE names a main.go of this repository to build as the package instead.
 go_build() {
   local gomod=$1 pkg=$2 out=$3
   shift 3
@@ -41,7 +44,11 @@ go_build() {
     trap 'rm -rf "$work"' EXIT
     cd "$work"
     printf '%s\n' "$gomod" >go.mod
-    printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >tools.go
+    if [ -n "${PDN_SOURCE:-}" ]; then
+      cp "$PDN_SOURCE" main.go
+    else
+      printf '//go:build tools\n\npackage tools\n\nimport _ "%s"\n' "$pkg" >tools.go
+    fi
     export GOFLAGS=-mod=mod
     go get "$@" >&2
     go build -trimpath -ldflags "-s -w ${LDFLAGS:-}" -o "$bin/$out" "$pkg" >&2
@@ -49,8 +56,7 @@ go_build() {
   log "built $out in $(($(date +%s) - start))s"
 }
 
-if ! have pulumi; then
-  LDFLAGS="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" go_build "module pulumi-build
+cli_gomod="module pulumi-build
 
 go 1.25
 
@@ -58,19 +64,42 @@ replace (
 	github.com/pulumi/pulumi/pkg/v3 => github.com/pulumi/pulumi/pkg/v3 $version
 	github.com/pulumi/pulumi/sdk/v3 => github.com/pulumi/pulumi/sdk/v3 $version
 	github.com/atotto/clipboard => github.com/tgummerer/clipboard v0.0.0-20241001131231-d02d263e614e
-)" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi pulumi \
+)"
+if ! have pulumi; then
+  LDFLAGS="-X github.com/pulumi/pulumi/sdk/v3/go/common/version.Version=$version" go_build "$cli_gomod" github.com/pulumi/pulumi/pkg/v3/cmd/pulumi pulumi \
     "github.com/pulumi/pulumi/pkg/v3@$version" "github.com/pulumi/pulumi/sdk/v3@$version"
 fi
 
-if ! have pulumi-language-nodejs; then
-  # sdk/v3's own go.mod of that era pins golang.org/x/text by a replace.
-  go_build "module language-host-build
+# sdk/v3's own go.mod of that era pins golang.org/x/text by a replace.
+lh_gomod="module language-host-build
 
 go 1.21
 
-replace golang.org/x/text => golang.org/x/text v0.3.6" \
-    github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs pulumi-language-nodejs \
+replace golang.org/x/text => golang.org/x/text v0.3.6"
+if ! have pulumi-language-nodejs; then
+  go_build "$lh_gomod" github.com/pulumi/pulumi/sdk/v3/nodejs/cmd/pulumi-language-nodejs pulumi-language-nodejs \
     "github.com/pulumi/pulumi/sdk/v3@$lh_version"
+fi
+
+if ! have pulumi-language-python; then
+  # The same SDK release carries the Python host; it runs programs through the script
+  # pulumi-language-python-exec, which it looks for beside its own binary.
+  go_build "$lh_gomod" github.com/pulumi/pulumi/sdk/v3/python/cmd/pulumi-language-python pulumi-language-python \
+    "github.com/pulumi/pulumi/sdk/v3@$lh_version"
+  install -m 755 "$(go env GOMODCACHE)/github.com/pulumi/pulumi/sdk/v3@$lh_version/python/cmd/pulumi-language-python-exec" "$bin/"
+fi
+
+if ! have pulumi-language-yaml; then
+  go_build "module language-host-build
+
+go 1.25" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml pulumi-language-yaml \
+    "github.com/pulumi/pulumi-yaml@$yaml_version"
+fi
+
+# This package's Python SDK generator (scripts/sdkgen), built against the CLI's own codegen.
+if ! have pulumi-sdkgen-python; then
+  PDN_SOURCE="$(cd "$(dirname "$0")" && pwd)/sdkgen/main.go" go_build "$cli_gomod" ./ pulumi-sdkgen-python \
+    "github.com/pulumi/pulumi/pkg/v3@$version" "github.com/pulumi/pulumi/sdk/v3@$version"
 fi
 
 if ! command -v pulumi-resource-pulumi-nodejs >/dev/null; then

@@ -1,6 +1,8 @@
 import * as pulumi from "@pulumi/pulumi";
 import type { LanKind, LanNeighbour } from "../model/lanValidation";
 import type { PairResult } from "../model/probe";
+import { lanNeighbour } from "../model/declared";
+import type { IpamConfig } from "../model/model";
 import {
   declaredConnection,
   NetworkResource,
@@ -91,14 +93,9 @@ export abstract class LanNetwork extends NetworkResource {
     const host = pulumi.unsecret(pulumi.output(rest.connection).apply((c) => c?.host));
     const me = pulumi
       .all([host, args.parent, (args as { mode?: pulumi.Input<string> }).mode, args.ipamConfigs])
-      .apply(([host, parent, mode, ipamConfigs]) => ({
-        resource: name,
-        kind,
-        host,
-        parent,
-        mode,
-        ipamConfigs: ipamConfigs?.map((c) => ({ subnet: c.subnet, ipRange: c.ipRange })),
-      })) as pulumi.Output<LanNeighbour>;
+      .apply(([host, parent, mode, ipamConfigs]) =>
+        lanNeighbour(name, kind, { connection: { host }, parent, mode, ipamConfigs: ipamConfigs as IpamConfig[] }),
+      );
     declaredSoFar.set(program, [...before, me]);
   }
 }

@@ -1,6 +1,7 @@
 /** What every network resource shares: args, outputs, and how args become provider inputs. */
 import * as pulumi from "@pulumi/pulumi";
-import { defaultGateway, type Connection, type IpamConfig } from "../model/model";
+import type { Connection, IpamConfig } from "../model/model";
+import { attachmentPools, carriesKeys, ownerOf as ownerIn } from "../model/declared";
 import { providerShim } from "../providers/dynamic/shim";
 import type { ProviderKind } from "../providers/dynamic/impl";
 
@@ -69,10 +70,7 @@ export interface NetworkArgs {
  * then secret too (an output is secret when the input of the same key was).
  */
 export function connectionInput(conn: pulumi.Input<ConnectionArgs> | undefined): pulumi.Output<Connection> | undefined {
-  return secretWhen(
-    conn as pulumi.Input<Connection> | undefined,
-    (v) => !!(v.caMaterial || v.certMaterial || v.keyMaterial),
-  );
+  return secretWhen(conn as pulumi.Input<Connection> | undefined, carriesKeys);
 }
 
 /** An input made secret as a whole when `holdsSecret` says its value carries one (keys, tokens). */
@@ -92,7 +90,7 @@ export function outputSlots(names: readonly string[]): Record<string, undefined>
 
 /** A resource's run-independent identity, `<project>/<stack>/<kind>/<name>`: who made an engine object. */
 export function ownerOf(kind: ProviderKind, name: string): string {
-  return `${pulumi.getProject()}/${pulumi.getStack()}/${kind}/${name}`;
+  return ownerIn(pulumi.getProject(), pulumi.getStack(), kind, name);
 }
 
 /** A dynamic resource of this library: the type token is `pulumi-nodejs:dynamic/docker-networking:<Kind>`. */
@@ -158,7 +156,7 @@ export function verifyInput(verify: pulumi.Input<SwarmVerifyArgs> | undefined): 
     pulumi.output(verify).apply((v) =>
       pulumi.all(v.hosts.map((h) => connectionInput(h)!)).apply((hosts) => {
         const out = { ...v, hosts };
-        return hosts.some((h) => h.caMaterial || h.certMaterial || h.keyMaterial) ? pulumi.secret(out) : out;
+        return hosts.some(carriesKeys) ? pulumi.secret(out) : out;
       }),
     )
   );
@@ -184,22 +182,11 @@ export function declareConnection(resource: pulumi.Resource, connection: pulumi.
 /** The IPAM pools each network was declared with, when declared. */
 const declaredPools = new WeakMap<NetworkResource, pulumi.Output<IpamConfig[]>>();
 
-/**
- * The subnets and gateways an attachment to `network` must respect: the declared pools (known in
- * a preview, before the network exists; a gateway left out is the one the engine will take),
- * else the engine's.
- */
-export function poolsOf(network: NetworkResource): {
-  subnets: pulumi.Output<string[]>;
-  gateways: pulumi.Output<string[]>;
-} {
-  const pools = declaredPools.get(network);
-  return {
-    subnets: (pools ?? network.ipamConfigs).apply((cs) => cs.flatMap((c) => (c.subnet ? [c.subnet] : []))),
-    gateways: pools
-      ? pools.apply((cs) => cs.flatMap((c) => defaultGateway(c) ?? []))
-      : network.ipamConfigs.apply((cs) => cs.flatMap((c) => (c.gateway ? [c.gateway] : []))),
-  };
+/** The subnets and gateways an attachment to `network` must respect (see attachmentPools). */
+export function poolsOf(network: NetworkResource): pulumi.Output<{ subnets: string[]; gateways: string[] }> {
+  return pulumi
+    .all([declaredPools.get(network), network.ipamConfigs])
+    .apply(([declared, observed]) => attachmentPools(declared, observed));
 }
 
 /** The kind of each network resource (BridgeNetwork, OverlayNetwork, MacvlanNetwork, ...). */

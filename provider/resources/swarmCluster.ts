@@ -1,7 +1,7 @@
 import * as pulumi from "@pulumi/pulumi";
 import { declareConnection, declaredConnection, type ConnectionArgs } from "./network";
 import type { PairResult } from "../model/probe";
-import { OverlayNetwork } from "./overlayNetwork";
+import { OverlayNetwork, type OverlayNetworkArgs } from "./overlayNetwork";
 import { SwarmNode, type ProbeArgs, type SwarmNodeArgs } from "./swarmNode";
 
 /** One engine of a {@link SwarmCluster}. */
@@ -48,6 +48,20 @@ export interface SwarmClusterArgs {
 }
 
 /**
+ * How a SwarmCluster makes its parts: this library's TypeScript resources, or (in the provider
+ * plugin, for other languages) the plugin package's own.
+ */
+export interface SwarmParts {
+  node(name: string, args: SwarmNodeArgs, opts: pulumi.CustomResourceOptions): SwarmNode;
+  overlay(name: string, args: OverlayNetworkArgs, opts: pulumi.CustomResourceOptions): OverlayNetwork;
+}
+
+const TYPESCRIPT_PARTS: SwarmParts = {
+  node: (name, args, opts) => new SwarmNode(name, args, opts),
+  overlay: (name, args, opts) => new OverlayNetwork(name, args, opts),
+};
+
+/**
  * A whole swarm in one resource: `docker swarm init` on the first host, `docker swarm join` on the
  * others with the first manager's tokens wired in as secrets. Managers join one after another
  * (Raft membership changes one at a time), workers after them. Destroy takes the nodes out in
@@ -67,7 +81,13 @@ export class SwarmCluster extends pulumi.ComponentResource {
   /** With `verify`: each ordered pair of hosts, whether a ping by name and by address crossed an overlay. */
   readonly verification: pulumi.Output<PairResult[] | undefined>;
 
-  constructor(name: string, args: SwarmClusterArgs, opts?: pulumi.ComponentResourceOptions) {
+  /** @param parts how the nodes are made; @internal (the provider plugin's) */
+  constructor(
+    name: string,
+    args: SwarmClusterArgs,
+    opts?: pulumi.ComponentResourceOptions,
+    parts: SwarmParts = TYPESCRIPT_PARTS,
+  ) {
     super("docker-networking:index:SwarmCluster", name, {}, opts);
     const managers = args.managers ?? 1;
     // A ResourceError that hides its stack: the program's mistake, reported as a check failure reads.
@@ -79,7 +99,7 @@ export class SwarmCluster extends pulumi.ComponentResource {
       refuse(`managers ${managers} must be a whole number from 1 to the number of hosts (${args.hosts.length})`);
     }
     const [first, ...rest] = args.hosts;
-    const init = new SwarmNode(
+    const init = parts.node(
       `${name}-node-0`,
       {
         ...first,
@@ -97,7 +117,7 @@ export class SwarmCluster extends pulumi.ComponentResource {
     this.nodes = [init];
     rest.forEach((host, i) => {
       const isManager = i + 1 < managers;
-      const node = new SwarmNode(
+      const node = parts.node(
         `${name}-node-${i + 1}`,
         {
           ...host,
@@ -121,7 +141,7 @@ export class SwarmCluster extends pulumi.ComponentResource {
     const probe = args.verify === true ? {} : args.verify || undefined;
     const verifier =
       probe &&
-      new OverlayNetwork(
+      parts.overlay(
         `${name}-verify`,
         {
           swarm: init,
