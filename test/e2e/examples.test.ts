@@ -14,53 +14,12 @@ import type Docker from "dockerode";
 import { MANAGED_LABEL } from "../../provider/model/model";
 import { ensureTestImage, exec, removeContainers, RUN_ID, startContainer } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
-import { labLeftovers, startLab, type Lab } from "../support/lab";
+import { startLab, type Lab } from "../support/lab";
 import { answersOf, createTestService, runningTasks } from "../support/swarm";
-import { cliProject, requireCli, type CliProject } from "./project";
+import { assertConverged, changes, cliProject, outputs, requireCli, type CliProject } from "./project";
+import { configureSwarmExample, destroySwarmExample, disposeOnLab, swarmLab, upSwarmExample } from "./swarmExample";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- stack outputs are JSON */
-
-/** `pulumi stack output --json --show-secrets`. */
-function outputs(p: CliProject): any {
-  return JSON.parse(p.pulumi(["stack", "output", "--json", "--show-secrets"]).stdout);
-}
-
-/**
- * The resource counts of a `pulumi` run's last summary ("+ 4 created"; `up --yes` prints the
- * preview's summary first), so a program that deploys nothing fails its test.
- */
-function changes(out: string): Record<string, number> {
-  const summary = out.split(/^Resources:$/m).pop()!;
-  return Object.fromEntries(
-    [...summary.matchAll(/^\s+(?:[-+~]|\+-)?\s*(\d+) (to \w+|created|deleted|updated|replaced|unchanged)$/gm)].map(
-      (m) => [m[2], Number(m[1])],
-    ),
-  );
-}
-
-/** After an example on the lab: its stack destroyed, its project and containers removed, then the lab, proven to leave nothing. */
-async function disposeOnLab(
-  project: CliProject | undefined,
-  containers: Docker.Container[],
-  lab: Lab | undefined,
-): Promise<void> {
-  try {
-    project?.pulumi(["destroy", "--yes"], { allowFailure: true });
-    project?.remove();
-    await removeContainers(containers);
-  } finally {
-    if (lab) {
-      await lab.stop();
-      assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
-    }
-  }
-}
-
-/** Preview and refresh of a converged stack plan nothing. */
-function assertConverged(p: CliProject): void {
-  p.pulumi(["preview", "--expect-no-changes"]);
-  p.pulumi(["refresh", "--yes", "--expect-no-changes"]);
-}
 
 describe("the shipped examples with the pulumi command", function () {
   this.timeout(600_000);
@@ -132,64 +91,24 @@ describe("the shipped examples with the pulumi command", function () {
 
     before(async function () {
       requireCli(this);
-      lab = await startLab(3, { ssh: [3] });
-      const h = lab.hosts;
-      await Promise.all([h[1], h[2]].map((x) => ensureTestImage(x.docker)));
-      containers = await Promise.all([startContainer(h[1].docker, "ex-a"), startContainer(h[2].docker, "ex-b")]);
+      ({ lab, containers } = await swarmLab("ex"));
       project = cliProject({ example: "swarm" }, `swarm${RUN_ID}`);
-      // Configured as the example's header says: host 3 over ssh:// with its key as a secret.
-      const hosts = [h[0].host, h[1].host, h[2].ssh!.host];
-      hosts.forEach((host, i) => {
-        project!.pulumi(["config", "set", "--path", `hosts[${i}].host`, host]);
-        project!.pulumi(["config", "set", "--path", `hosts[${i}].advertiseAddr`, h[i].address]);
-      });
-      project.pulumi(["config", "set", "--secret", "sshKey"], { input: h[2].ssh!.key });
-      for (const [i, c] of containers.entries()) {
-        const name = (await c.inspect()).Name.slice(1);
-        project.pulumi(["config", "set", "--path", `attach[${i}].host`, String(i + 1)]);
-        project.pulumi(["config", "set", "--path", `attach[${i}].container`, name]);
-        project.pulumi(["config", "set", "--path", `attach[${i}].alias`, `peer${i}`]);
-      }
+      await configureSwarmExample(project, lab, containers);
     });
 
     after(() => disposeOnLab(project, containers, lab));
 
     it("up builds the swarm and the overlay; containers on two workers reach each other by alias", async () => {
-      const p = project!;
-      const h = lab!.hosts;
-      const preview = p.pulumi(["preview"]);
-      // The stack, the component, 3 nodes, the overlay, 2 attachments.
-      assert.deepEqual(changes(preview.stdout), { "to create": 8 }, preview.stdout);
-
-      const up = p.pulumi(["up", "--yes"]);
-      assert.deepEqual(changes(up.stdout), { created: 8 }, up.stdout);
-      assert.doesNotMatch(up.stdout + up.stderr, /SWMTKN|BEGIN OPENSSH PRIVATE KEY/, "no token or key printed");
-      const out = outputs(p);
+      const out = await upSwarmExample(project!, lab!, containers);
       assert.deepEqual(
         out.nodes.map((n: any) => [n.hostname, n.role]),
-        h.map((x, i) => [x.hostname, i === 0 ? "manager" : "worker"]),
+        lab!.hosts.map((x, i) => [x.hostname, i === 0 ? "manager" : "worker"]),
       );
-      const swarm = await h[0].docker.swarmInspect();
-      assert.equal(out.clusterId, swarm.ID);
-      assert.equal((await h[0].docker.listNodes()).length, 3);
-      const ping = await exec(h[1].docker, containers[0].id, ["ping", "-c", "1", "-W", "5", "peer1"]);
-      assert.equal(ping.code, 0, ping.output);
-      assert.match(ping.output, new RegExp(out.addresses[1].replace(/\./g, "\\.")));
-      // The overlay's verify proved every pair, over the unix sockets and ssh://.
-      assert.deepEqual(
-        out.meshVerification.map((r: any) => `${r.from}>${r.to} ${r.byName} ${r.byAddress}`).sort(),
-        h.flatMap((a) => h.filter((b) => b !== a).map((b) => `${a.hostname}>${b.hostname} true true`)).sort(),
-      );
-
-      assertConverged(p);
+      assertConverged(project!);
     });
 
-    it("destroy takes the overlay down and every host out of the swarm", async () => {
-      const destroy = project!.pulumi(["destroy", "--yes"]);
-      assert.deepEqual(changes(destroy.stdout), { deleted: 8 }, destroy.stdout);
-      for (const x of lab!.hosts) assert.equal((await x.docker.info()).Swarm.LocalNodeState, "inactive", x.hostname);
-      for (const c of containers) assert.equal((await c.inspect()).State.Running, true);
-    });
+    it("destroy takes the overlay down and every host out of the swarm", () =>
+      destroySwarmExample(project!, lab!, containers));
   });
 
   describe("examples/lan on three lab hosts sharing one LAN", () => {

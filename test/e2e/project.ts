@@ -32,9 +32,8 @@ export function cliUnavailable(): string | undefined {
   return undefined;
 }
 
-/** Skips the suite when the CLI cannot run here, except in CI, where that is a failure. */
-export function requireCli(ctx: Mocha.Context): void {
-  const why = cliUnavailable();
+/** Skips the suite when the CLI (`why` says) cannot run here, except in CI, where that is a failure. */
+export function requireCli(ctx: Mocha.Context, why = cliUnavailable()): void {
   if (!why) return;
   if (process.env.CI) throw new Error(`e2e suite cannot run: ${why}`);
   console.log(`\n    e2e suite NOT RUN: ${why}\n`);
@@ -150,20 +149,35 @@ export interface CliProject {
  */
 export function cliProject(source: { example: string } | { files: Record<string, string> }, stack: string): CliProject {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-cli-"));
+  copySource(source, dir);
+  installUserProject(dir);
+  return selected(onDisk(dir, {}), stack);
+}
+
+function copySource(source: { example: string } | { files: Record<string, string> }, dir: string): void {
   if ("example" in source) {
     const from = path.join(repo, "examples", source.example);
     for (const f of fs.readdirSync(from)) fs.copyFileSync(path.join(from, f), path.join(dir, f));
   } else {
     for (const [f, text] of Object.entries(source.files)) fs.writeFileSync(path.join(dir, f), text);
   }
-  installUserProject(dir);
+}
+
+function selected(project: CliProject, stack: string): CliProject {
+  project.pulumi(["stack", "init", stack]);
+  return project;
+}
+
+/** The `pulumi` command in `dir` on a local file backend, `extraEnv` added to the environment. */
+function onDisk(dir: string, extraEnv: Record<string, string>): CliProject {
   const env = {
     ...process.env,
     PULUMI_BACKEND_URL: `file://${dir}/state`,
     PULUMI_CONFIG_PASSPHRASE: "e2e-passphrase",
     PULUMI_SKIP_UPDATE_CHECK: "true",
+    ...extraEnv,
   };
-  const project: CliProject = {
+  return {
     dir,
     pulumi(args, options = {}) {
       const r = spawnSync("pulumi", [...args, "--non-interactive", "--color", "never"], {
@@ -198,6 +212,111 @@ export function cliProject(source: { example: string } | { files: Record<string,
     write: (file, text) => fs.writeFileSync(path.join(dir, file), text),
     remove: () => fs.rmSync(dir, { recursive: true, force: true }),
   };
-  project.pulumi(["stack", "init", stack]);
-  return project;
+}
+
+/** Why programs in Python and YAML cannot run here, or undefined when they can. */
+export function languagesUnavailable(): string | undefined {
+  for (const [cmd, what] of [
+    ["pulumi-language-python", "the Python language host"],
+    ["pulumi-language-yaml", "the YAML language host"],
+    ["pulumi-sdkgen-python", "the Python SDK generator"],
+    ["python3", "Python 3"],
+  ]) {
+    if (spawnSync("sh", ["-c", `command -v ${cmd}`]).status !== 0) {
+      return `${cmd} (${what}) is not on PATH (scripts/provide-pulumi.sh provides the first three)`;
+    }
+  }
+  return cliUnavailable();
+}
+
+/** What programs in other languages install, built once per run (`scripts/sdk.sh`): the plugin's tarball, the Python wheel. */
+let sdk: { plugin: string; wheel: string; home: string; venv: string } | undefined;
+function languageSdk(): NonNullable<typeof sdk> {
+  if (!sdk) {
+    execFileSync("bash", ["scripts/sdk.sh"], { cwd: repo, stdio: ["ignore", "ignore", "inherit"] });
+    const out = path.join(repo, "dist/sdk");
+    const plugin = path.join(
+      out,
+      fs.readdirSync(out).find((f) => f.endsWith(".tar.gz"))!,
+    );
+    const wheel = path.join(out, "python", fs.readdirSync(path.join(out, "python"))[0]);
+    // One Pulumi home (the plugin installed from its tarball, as a user does) and one virtualenv per run.
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-lang-"));
+    process.on("exit", () => fs.rmSync(root, { recursive: true, force: true }));
+    const home = path.join(root, "pulumi-home");
+    const version = JSON.parse(fs.readFileSync(path.join(repo, "package.json"), "utf8")).version;
+    execFileSync("pulumi", ["plugin", "install", "resource", "docker-networking", version, "--file", plugin], {
+      env: { ...process.env, PULUMI_HOME: home, PULUMI_SKIP_UPDATE_CHECK: "true" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+    const venv = path.join(root, "venv");
+    execFileSync("python3", ["-m", "venv", venv], { stdio: "inherit" });
+    execFileSync(
+      path.join(venv, "bin/pip"),
+      [
+        "install",
+        "--quiet",
+        "--disable-pip-version-check",
+        "-r",
+        path.join(repo, "examples/python/requirements.txt"),
+        wheel,
+      ],
+      { stdio: ["ignore", "ignore", "inherit"] },
+    );
+    sdk = { plugin, wheel, home, venv };
+  }
+  return sdk;
+}
+
+/**
+ * A project in Python or YAML from `examples/NAME` (or `files`), as its user has it: the provider
+ * plugin installed from its tarball into the Pulumi home, the Python SDK from its wheel into the
+ * project's virtualenv (`venv`, activated: the Python language host built here ignores the
+ * project's `virtualenv` option), a stack on a local file backend.
+ */
+export function languageProject(
+  source: { example: string } | { files: Record<string, string> },
+  stack: string,
+  env: Record<string, string> = {},
+): CliProject {
+  const { home, venv } = languageSdk();
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-lang-"));
+  copySource(source, dir);
+  fs.symlinkSync(venv, path.join(dir, "venv"));
+  fs.mkdirSync(path.join(dir, "state"));
+  return selected(
+    onDisk(dir, {
+      PULUMI_HOME: home,
+      VIRTUAL_ENV: venv,
+      PATH: `${path.join(venv, "bin")}:${process.env.PATH}`,
+      ...env,
+    }),
+    stack,
+  );
+}
+
+/* eslint-disable @typescript-eslint/no-explicit-any -- stack outputs are JSON */
+
+/** `pulumi stack output --json --show-secrets`. */
+export function outputs(p: CliProject): any {
+  return JSON.parse(p.pulumi(["stack", "output", "--json", "--show-secrets"]).stdout);
+}
+
+/**
+ * The resource counts of a `pulumi` run's last summary ("+ 4 created"; `up --yes` prints the
+ * preview's summary first), so a program that deploys nothing fails its test.
+ */
+export function changes(out: string): Record<string, number> {
+  const summary = out.split(/^Resources:$/m).pop()!;
+  return Object.fromEntries(
+    [...summary.matchAll(/^\s+(?:[-+~]|\+-)?\s*(\d+) (to \w+|created|deleted|updated|replaced|unchanged)$/gm)].map(
+      (m) => [m[2], Number(m[1])],
+    ),
+  );
+}
+
+/** Preview and refresh of a converged stack plan nothing. */
+export function assertConverged(p: CliProject): void {
+  p.pulumi(["preview", "--expect-no-changes"]);
+  p.pulumi(["refresh", "--yes", "--expect-no-changes"]);
 }

@@ -1,0 +1,52 @@
+"""The swarm example in Python: a swarm across hosts you name, an attachable overlay over it, and
+existing containers on the hosts plugged into the overlay by alias, so they reach each other
+across hosts by name.
+
+Config:
+- `hosts`: `[{"host": "ssh://root@10.0.1.10", "advertiseAddr": "10.0.1.10"}, ...]`; the first inits
+- `managers`: how many of them are managers (default 1)
+- `sshKey` (secret, optional): the private key for `ssh://` hosts
+- `attach` (optional): `[{"host": 1, "container": "api", "alias": "api"}, ...]`, host by index
+"""
+import pulumi
+import pulumi_docker_networking as dn
+
+config = pulumi.Config()
+ssh_key = config.get_secret("sshKey")
+hosts = [
+    dn.SwarmHostArgs(
+        connection=dn.ConnectionArgs(
+            host=h["host"], key_material=ssh_key if h["host"].startswith("ssh://") else None
+        ),
+        advertise_addr=h["advertiseAddr"],
+    )
+    for h in config.require_object("hosts")
+]
+
+cluster = dn.SwarmCluster("swarm", hosts=hosts, managers=config.get_int("managers") or 1)
+mesh = dn.OverlayNetwork(
+    "mesh",
+    attachable=True,
+    # On the swarm: made on its first manager after the swarm, and removed before it ends.
+    swarm=cluster,
+    # Proves on create that the overlay carries traffic between every pair of hosts.
+    verify=dn.SwarmVerifyArgs(hosts=[h.connection for h in hosts]),
+)
+attachments = [
+    dn.NetworkAttachment(
+        f"{a['container']}-on-mesh",
+        network=mesh,
+        container=a["container"],
+        aliases=[a["alias"]],
+        connection=hosts[a["host"]].connection,
+    )
+    for a in config.get_object("attach") or []
+]
+
+pulumi.export("clusterId", cluster.cluster_id)
+pulumi.export("managerAddress", cluster.manager_address)
+pulumi.export("workerToken", cluster.worker_token)
+pulumi.export("nodes", cluster.nodes.apply(lambda nodes: pulumi.Output.all(*[n.hostname for n in nodes])))
+pulumi.export("meshName", mesh.name)
+pulumi.export("addresses", [a.ipv4_address for a in attachments])
+pulumi.export("meshVerification", mesh.verification)
