@@ -50,3 +50,8 @@ pulumi.export("nodes", cluster.nodes.apply(lambda nodes: pulumi.Output.all(*[n.h
 pulumi.export("meshName", mesh.name)
 pulumi.export("addresses", [a.ipv4_address for a in attachments])
 pulumi.export("meshVerification", mesh.verification)
+# `docker node ls` on the first manager, once the swarm is built: the cluster's ID orders the
+# lookup after it (depends_on a component does not reach the nodes it makes in the plugin).
+first_host = config.require_object("hosts")[0]["host"]
+swarm = dn.get_swarm_output(connection=cluster.cluster_id.apply(lambda _: {"host": first_host}))
+pulumi.export("swarmNodes", swarm.nodes.apply(lambda nodes: sorted(n.hostname for n in nodes)))

@@ -228,15 +228,16 @@ export function pluginProvider(version: string, schema: string): provider.Provid
 
     async invoke(token, inputs) {
       const args = decodeProps(inputs).values;
+      const plain = new Set<string>();
       switch (token) {
         case `${PACKAGE}:index:getNetwork`:
-          return { outputs: await getNetwork(args) };
+          return { outputs: encodeProps(await getNetwork(args), plain) };
         case `${PACKAGE}:index:listNetworks`:
-          return { outputs: { result: await listNetworks(args) } };
+          return { outputs: encodeProps({ result: await listNetworks(args) }, plain) };
         case `${PACKAGE}:index:getSwarm`:
           return { outputs: encodeProps(await getSwarm(args), new Set(["workerToken", "managerToken"])) };
         case `${PACKAGE}:index:getTopology`:
-          return { outputs: await getTopology(args) };
+          return { outputs: encodeProps(await getTopology(args), plain) };
       }
       throw new Error(`${PACKAGE}: unknown function ${token}`);
     },

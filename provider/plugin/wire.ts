@@ -85,10 +85,16 @@ export function encodeProps(values: Record<string, any>, secrets: ReadonlySet<st
   return out;
 }
 
+/** References back to their wire form; what a protobuf Struct cannot hold (undefined members) left out. */
 function encodeRefs(v: any): any {
   if (v instanceof ResourceRef) return { [SIG]: RESOURCE, urn: v.urn, ...(v.id ? { id: v.id } : {}) };
-  if (Array.isArray(v)) return v.map(encodeRefs);
-  if (v && typeof v === "object") return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, encodeRefs(x)]));
+  if (Array.isArray(v)) return v.map((x) => (x === undefined ? null : encodeRefs(x)));
+  if (v && typeof v === "object")
+    return Object.fromEntries(
+      Object.entries(v)
+        .filter(([, x]) => x !== undefined)
+        .map(([k, x]) => [k, encodeRefs(x)]),
+    );
   return v;
 }
 

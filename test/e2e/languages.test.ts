@@ -176,6 +176,11 @@ describe("programs in Python and YAML, through the provider plugin", function ()
         out.attached.map((c: { name: string; ipv4Address: string }) => `${c.name} ${c.ipv4Address}`).sort(),
         [`${names[0]} 10.250.30.10/24`, `${names[1]} 10.250.30.11/24`].sort(),
       );
+      assert.deepEqual(
+        out.listed.map((n: { name: string }) => n.name),
+        [out.networkName],
+        "listNetworks (a function whose result is a list) by the network's name",
+      );
       const ping = await exec(docker(), containers[1].id, ["ping", "-c", "1", "-W", "5", "svc-0"]);
       assert.equal(ping.code, 0, ping.output);
       assertConverged(p);
@@ -230,7 +235,9 @@ describe("programs in Python and YAML, through the provider plugin", function ()
       assert.deepEqual(
         out.nodes,
         swarm!.hosts.map((x) => x.hostname),
+        "the component's nodes output: the SwarmNode resources it made",
       );
+      assert.deepEqual(out.swarmNodes, swarm!.hosts.map((x) => x.hostname).sort(), "getSwarm, after the cluster");
       assertConverged(p);
     });
 
