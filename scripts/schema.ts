@@ -269,8 +269,6 @@ export function schema(version: string): any {
       "Docker networking as Pulumi resources: bridge, overlay, macvlan and ipvlan networks, container and service attachments, swarm membership.",
     keywords: ["pulumi", "docker", "networking", "swarm", "category/infrastructure", "kind/native"],
     license: "Apache-2.0",
-    repository: "https://github.com/pulumi-docker-networking/pulumi-docker-networking",
-    publisher: "pulumi-docker-networking",
     resources,
     functions,
     types,
