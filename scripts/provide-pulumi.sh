@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Provides a complete Pulumi installation, as a user has it: the `pulumi` CLI, its Node.js,
-# Python and YAML language hosts (`pulumi-language-*`, which run a project's program under
+# Python, Go and YAML language hosts (`pulumi-language-*`, which run a project's program under
 # `pulumi up`), the dynamic-provider plugin (`pulumi-resource-pulumi-nodejs`), and the generator
-# of this package's Python SDK (`pulumi-sdkgen-python`, from scripts/sdkgen). Whatever
+# of this package's Python and Go SDKs (`pulumi-sdkgen`, from scripts/sdkgen). Whatever
 # is not on PATH already is built with Go from the Go module proxy (nothing is downloaded from
 # anywhere else) and cached; prints the directory to put first on PATH:
 #
@@ -22,6 +22,7 @@ set -euo pipefail
 version=${PULUMI_VERSION:-v3.252.0}
 lh_version=${PULUMI_LANGUAGE_HOST_SDK:-v3.68.0}
 yaml_version=${PULUMI_YAML_VERSION:-v1.25.0}
+go_lh_version=${PULUMI_GO_LANGUAGE_HOST_SDK:-v3.45.0}
 cache=${PULUMI_BIN_CACHE:-$HOME/.cache/pulumi-docker-networking}
 bin="$cache/pulumi-$version/bin"
 log() { printf 'provide-pulumi: %s\n' "$*" >&2; }
@@ -89,6 +90,12 @@ if ! have pulumi-language-python; then
   install -m 755 "$(go env GOMODCACHE)/github.com/pulumi/pulumi/sdk/v3@$lh_version/python/cmd/pulumi-language-python-exec" "$bin/"
 fi
 
+if ! have pulumi-language-go; then
+  # The Go host left sdk/v3 for a module of its own (refused by the proxy) after v3.45.
+  go_build "$lh_gomod" github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go pulumi-language-go \
+    "github.com/pulumi/pulumi/sdk/v3@$go_lh_version"
+fi
+
 if ! have pulumi-language-yaml; then
   go_build "module language-host-build
 
@@ -96,9 +103,9 @@ go 1.25" github.com/pulumi/pulumi-yaml/cmd/pulumi-language-yaml pulumi-language-
     "github.com/pulumi/pulumi-yaml@$yaml_version"
 fi
 
-# This package's Python SDK generator (scripts/sdkgen), built against the CLI's own codegen.
-if ! have pulumi-sdkgen-python; then
-  PDN_SOURCE="$(cd "$(dirname "$0")" && pwd)/sdkgen/main.go" go_build "$cli_gomod" ./ pulumi-sdkgen-python \
+# This package's SDK generator (scripts/sdkgen), built against the CLI's own codegen.
+if ! have pulumi-sdkgen; then
+  PDN_SOURCE="$(cd "$(dirname "$0")" && pwd)/sdkgen/main.go" go_build "$cli_gomod" ./ pulumi-sdkgen \
     "github.com/pulumi/pulumi/pkg/v3@$version" "github.com/pulumi/pulumi/sdk/v3@$version"
 fi
 

@@ -186,14 +186,24 @@ function objectOf(
   return required.length ? { properties, required } : { properties };
 }
 
+/** Whether a declared output may be left out: `Output<T | undefined>`. */
+function mayBeUndefined(node: ts.TypeNode): boolean {
+  const inner = ts.isTypeReferenceNode(node) && node.typeArguments?.length === 1 ? node.typeArguments[0] : node;
+  return ts.isUnionTypeNode(inner) && inner.types.some((t) => t.kind === ts.SyntaxKind.UndefinedKeyword);
+}
+
 /** A class's declared outputs: its `declare readonly` (and `readonly` component) fields, its bases' too. */
-function outputsOf(decl: ts.ClassDeclaration, secrets: readonly string[]): { properties: any; required?: string[] } {
+function outputsOf(decl: ts.ClassDeclaration, secrets: readonly string[]): { properties: any; required: string[] } {
   const properties: Record<string, any> = {};
+  const required: string[] = [];
   const base = decl.heritageClauses?.flatMap((c) => c.types)[0];
   const baseDecl = base && declarationOf(base.expression as ts.EntityName);
   const ours = (d: ts.Node): boolean => !d.getSourceFile().fileName.includes("node_modules");
-  if (baseDecl && ts.isClassDeclaration(baseDecl) && ours(baseDecl))
-    Object.assign(properties, outputsOf(baseDecl, secrets).properties);
+  if (baseDecl && ts.isClassDeclaration(baseDecl) && ours(baseDecl)) {
+    const base = outputsOf(baseDecl, secrets);
+    Object.assign(properties, base.properties);
+    required.push(...base.required);
+  }
   for (const m of decl.members) {
     if (!ts.isPropertyDeclaration(m) || !m.type || !ts.isIdentifier(m.name)) continue;
     if (!m.modifiers?.some((x) => x.kind === ts.SyntaxKind.ReadonlyKeyword)) continue;
@@ -206,8 +216,9 @@ function outputsOf(decl: ts.ClassDeclaration, secrets: readonly string[]): { pro
       properties[name] = { ...schemaOf(m.type, `${decl.name?.text}.${name}`), ...described(m) };
     }
     if (secrets.includes(name)) properties[name].secret = true;
+    if (!mayBeUndefined(m.type)) required.push(name);
   }
-  return { properties };
+  return { properties, required: [...new Set(required)] };
 }
 
 /** The exported declaration of `name` in the library. */
@@ -233,6 +244,7 @@ function resourceSpec(entry: SchemaEntry): any {
     inputProperties: inputs.properties,
     ...(inputs.required ? { requiredInputs: inputs.required } : {}),
     properties: outputs.properties,
+    ...(outputs.required.length ? { required: outputs.required } : {}),
   };
 }
 
@@ -273,6 +285,12 @@ export function schema(version: string): any {
     functions,
     types,
     language: {
+      go: {
+        // A module of its own, which a program takes with a replace of its path by the SDK's directory.
+        importBasePath: "pulumi-docker-networking/sdk/go/dockernetworking",
+        generateResourceContainerTypes: true,
+        respectSchemaVersion: true,
+      },
       python: {
         packageName: "pulumi_docker_networking",
         respectSchemaVersion: true,

@@ -6,7 +6,9 @@
 #     `pulumi plugin install resource docker-networking VERSION --file THAT.tar.gz`
 #   python/pulumi_docker_networking-VERSION-py3-none-any.whl: the Python SDK, generated from the
 #     plugin's schema by Pulumi's own code generator, for `pip install`
-# Needs pulumi-sdkgen-python on PATH (scripts/provide-pulumi.sh builds it) and Python 3 with pip.
+#   go/: the Go SDK, a module (`pulumi-docker-networking/sdk/go`) that a program's go.mod takes
+#     with a replace of that path by this directory
+# Needs pulumi-sdkgen on PATH (scripts/provide-pulumi.sh builds it) and Python 3 with pip.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 version=$(node -p 'require("./package.json").version')
@@ -31,6 +33,11 @@ chmod +x "$work/plugin/pulumi-resource-docker-networking"
 tar --hard-dereference -C "$work/plugin" -czf "$out/pulumi-resource-docker-networking-v$version-linux-amd64.tar.gz" .
 
 # The Python SDK.
-pulumi-sdkgen-python dist/provider/plugin/schema.json "$work/python"
+pulumi-sdkgen -language python dist/provider/plugin/schema.json "$work/python"
 python3 -m pip wheel --quiet --no-deps --wheel-dir "$out/python" "$work/python" >&2
-ls -1 "$out" "$out/python" >&2
+
+# The Go SDK, on the Go SDK of the CLI's version.
+pulumi-sdkgen -language go dist/provider/plugin/schema.json "$out/go"
+printf 'module pulumi-docker-networking/sdk/go\n\ngo 1.25\n\nrequire github.com/pulumi/pulumi/sdk/v3 %s\n' \
+  "${PULUMI_VERSION:-v3.252.0}" >"$out/go/go.mod"
+ls -1 "$out" "$out/python" "$out/go" >&2

@@ -1,18 +1,21 @@
-// Command sdkgen writes a Pulumi package's Python SDK from its schema, with Pulumi's own code
-// generator (pkg/v3/codegen/python). `pulumi package gen-sdk` would ask the language host to
-// do it, and the Python language host that builds from the module proxy predates that call.
+// Command sdkgen writes a Pulumi package's SDK for Python or Go from its schema, with Pulumi's
+// own code generators (pkg/v3/codegen/python, codegen/go). `pulumi package gen-sdk` would ask
+// the language host to do it, and the language hosts that build from the module proxy predate
+// that call.
 //
-//	sdkgen SCHEMA.json OUTDIR
+//	sdkgen [-language python|go] SCHEMA.json OUTDIR
 package main
 
 import (
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"os"
 	"path/filepath"
 
 	"github.com/blang/semver"
+	gogen "github.com/pulumi/pulumi/pkg/v3/codegen/go"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/python"
 	"github.com/pulumi/pulumi/pkg/v3/codegen/schema"
 )
@@ -37,17 +40,19 @@ func (l noPackages) LoadPackageReferenceV2(_ context.Context, d *schema.PackageD
 }
 
 func main() {
-	if len(os.Args) != 3 {
-		fmt.Fprintln(os.Stderr, "usage: sdkgen SCHEMA.json OUTDIR")
+	language := flag.String("language", "python", "python or go")
+	flag.Parse()
+	if flag.NArg() != 2 || (*language != "python" && *language != "go") {
+		fmt.Fprintln(os.Stderr, "usage: sdkgen [-language python|go] SCHEMA.json OUTDIR")
 		os.Exit(2)
 	}
-	if err := run(os.Args[1], os.Args[2]); err != nil {
+	if err := run(*language, flag.Arg(0), flag.Arg(1)); err != nil {
 		fmt.Fprintln(os.Stderr, "sdkgen:", err)
 		os.Exit(1)
 	}
 }
 
-func run(schemaPath, out string) error {
+func run(language, schemaPath, out string) error {
 	raw, err := os.ReadFile(schemaPath)
 	if err != nil {
 		return err
@@ -63,7 +68,12 @@ func run(schemaPath, out string) error {
 	if diags.HasErrors() {
 		return fmt.Errorf("%s: %s", schemaPath, diags.Error())
 	}
-	files, err := python.GeneratePackage("pulumi-docker-networking", pkg, nil, noPackages{})
+	var files map[string][]byte
+	if language == "go" {
+		files, err = gogen.GeneratePackage("pulumi-docker-networking", pkg, nil)
+	} else {
+		files, err = python.GeneratePackage("pulumi-docker-networking", pkg, nil, noPackages{})
+	}
 	if err != nil {
 		return err
 	}

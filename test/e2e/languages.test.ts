@@ -1,8 +1,9 @@
 /**
- * The library from Python and Pulumi YAML programs, as their users run them: the provider plugin
- * installed from its tarball (`pulumi plugin install --file`), the Python SDK from its wheel, the
- * `pulumi` command with each language's host running the program file. The engines say what
- * happened; the same provider code as for TypeScript, so the same labels, names and refusals.
+ * The library from Python, Go and Pulumi YAML programs, as their users run them: the provider
+ * plugin installed from its tarball (`pulumi plugin install --file`), the Python SDK from its
+ * wheel, the Go SDK by a go.mod replace, the `pulumi` command with each language's host running
+ * the program. The engines say what happened; the same provider code as for TypeScript, so the
+ * same labels, names and refusals.
  */
 import * as assert from "node:assert/strict";
 import * as fs from "node:fs";
@@ -27,7 +28,7 @@ async function networksOf(docker: Docker, stack: string): Promise<Docker.Network
   return docker.listNetworks({ filters: { label: [`com.example.stack=${stack}`, MANAGED_LABEL] } });
 }
 
-describe("programs in Python and YAML, through the provider plugin", function () {
+describe("programs in Python, Go and YAML, through the provider plugin", function () {
   this.timeout(600_000);
   let lab: Lab | undefined;
   const docker = (): Docker => lab!.hosts[0].docker;
@@ -144,6 +145,53 @@ describe("programs in Python and YAML, through the provider plugin", function ()
         assert.equal(state.State.Running, true);
         assert.deepEqual(Object.keys(state.NetworkSettings.Networks), ["bridge"]);
       }
+    });
+  });
+
+  describe("examples/go: the quickstart in Go", () => {
+    let project: CliProject | undefined;
+    let containers: Docker.Container[] = [];
+    const stack = `go${RUN_ID}`;
+
+    before(async () => {
+      containers = await Promise.all([startContainer(docker(), "go-a"), startContainer(docker(), "go-b")]);
+      project = languageProject({ example: "go" }, stack, { DOCKER_HOST: lab!.hosts[0].host });
+    });
+
+    after(async () => {
+      project?.pulumi(["destroy", "--yes"], { allowFailure: true });
+      project?.remove();
+      await removeContainers(containers);
+    });
+
+    it("preview, up (the lookup lists both), ping by alias, converged, a refused mistake, destroy", async () => {
+      const p = project!;
+      const names = await Promise.all(containers.map(async (c) => (await c.inspect()).Name.slice(1)));
+      names.forEach((n, i) => p.pulumi(["config", "set", "--path", `containers[${i}]`, n]));
+      const preview = p.pulumi(["preview"]);
+      assert.deepEqual(changes(preview.stdout), { "to create": 4 }, preview.stdout);
+      const up = p.pulumi(["up", "--yes"]);
+      assert.deepEqual(changes(up.stdout), { created: 4 }, up.stdout);
+      const out = outputs(p);
+      assert.deepEqual(out.addresses, Object.fromEntries(names.map((n, i) => [n, `10.250.40.${10 + i}`])));
+      assert.deepEqual(out.attached, names.map((n, i) => `${n} 10.250.40.${10 + i}/24`).sort());
+      const ping = await exec(docker(), containers[0].id, ["ping", "-c", "1", "-W", "5", "svc-1"]);
+      assert.equal(ping.code, 0, ping.output);
+      assertConverged(p);
+
+      const program = fs.readFileSync(path.join(p.dir, "main.go"), "utf8");
+      p.write("main.go", program.replace('"10.250.40.%d", 10+i', '"10.250.41.%d", 10+i'));
+      const refused = p.pulumi(["preview"], { allowFailure: true });
+      assert.notEqual(refused.status, 0);
+      assert.match(
+        refused.stdout + refused.stderr,
+        /ipv4Address 10\.250\.41\.1[01] is outside the network's subnets \(10\.250\.40\.0\/24\)/,
+      );
+      p.write("main.go", program);
+
+      const destroy = p.pulumi(["destroy", "--yes"]);
+      assert.deepEqual(changes(destroy.stdout), { deleted: 4 }, destroy.stdout);
+      assert.deepEqual(await networksOf(docker(), stack), []);
     });
   });
 

@@ -219,11 +219,13 @@ export function languagesUnavailable(): string | undefined {
   for (const [cmd, what] of [
     ["pulumi-language-python", "the Python language host"],
     ["pulumi-language-yaml", "the YAML language host"],
-    ["pulumi-sdkgen-python", "the Python SDK generator"],
+    ["pulumi-language-go", "the Go language host"],
+    ["pulumi-sdkgen", "the SDK generator"],
+    ["go", "Go"],
     ["python3", "Python 3"],
   ]) {
     if (spawnSync("sh", ["-c", `command -v ${cmd}`]).status !== 0) {
-      return `${cmd} (${what}) is not on PATH (scripts/provide-pulumi.sh provides the first three)`;
+      return `${cmd} (${what}) is not on PATH (scripts/provide-pulumi.sh provides the pulumi-* ones)`;
     }
   }
   return cliUnavailable();
@@ -269,10 +271,11 @@ function languageSdk(): NonNullable<typeof sdk> {
 }
 
 /**
- * A project in Python or YAML from `examples/NAME` (or `files`), as its user has it: the provider
- * plugin installed from its tarball into the Pulumi home, the Python SDK from its wheel into the
- * project's virtualenv (`venv`, activated: the Python language host built here ignores the
- * project's `virtualenv` option), a stack on a local file backend.
+ * A project in Python, Go or YAML from `examples/NAME` (or `files`), as its user has it: the
+ * provider plugin installed from its tarball into the Pulumi home, the Python SDK from its wheel
+ * into the project's virtualenv (`venv`, activated: the Python language host built here ignores
+ * the project's `virtualenv` option), a Go program's go.mod pointed at the Go SDK, a stack on a
+ * local file backend.
  */
 export function languageProject(
   source: { example: string } | { files: Record<string, string> },
@@ -283,6 +286,17 @@ export function languageProject(
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), "pdn-lang-"));
   copySource(source, dir);
   fs.symlinkSync(venv, path.join(dir, "venv"));
+  const goMod = path.join(dir, "go.mod");
+  if (fs.existsSync(goMod)) {
+    // A Go program takes the SDK by a replace of its module path: here, the one this run built.
+    const sdkDir = path.join(repo, "dist/sdk/go");
+    fs.writeFileSync(goMod, fs.readFileSync(goMod, "utf8").replace(/=> \S*dist\/sdk\/go/, `=> ${sdkDir}`));
+    execFileSync("go", ["mod", "tidy"], {
+      cwd: dir,
+      env: { ...process.env, GOFLAGS: "-mod=mod" },
+      stdio: ["ignore", "ignore", "inherit"],
+    });
+  }
   fs.mkdirSync(path.join(dir, "state"));
   return selected(
     onDisk(dir, {
