@@ -91,7 +91,7 @@ if ! have pulumi-language-python; then
 fi
 
 if ! have pulumi-language-go; then
-  # The Go host left sdk/v3 for a module of its own (refused by the proxy) after v3.45.
+  # The Go host is in sdk/v3 up to v3.64 at least (not from v3.67); its own module is refused by the proxy.
   go_build "$lh_gomod" github.com/pulumi/pulumi/sdk/v3/go/pulumi-language-go pulumi-language-go \
     "github.com/pulumi/pulumi/sdk/v3@$go_lh_version"
 fi
