@@ -171,7 +171,6 @@ function propertiesOf(decl: ts.InterfaceDeclaration): ts.PropertySignature[] {
 function objectOf(
   decl: ts.InterfaceDeclaration | ts.TypeLiteralNode,
   where = ts.isInterfaceDeclaration(decl) ? decl.name.text : "",
-  secrets: readonly string[] = [],
 ): { properties: any; required?: string[] } {
   const properties: Record<string, any> = {};
   const required: string[] = [];
@@ -180,7 +179,6 @@ function objectOf(
     const name = p.name.getText();
     if (!p.type) continue;
     properties[name] = { ...schemaOf(p.type, `${where}.${name}`), ...described(p) };
-    if (secrets.includes(name)) properties[name].secret = true;
     if (!p.questionToken) required.push(name);
   }
   return required.length ? { properties, required } : { properties };
@@ -236,7 +234,7 @@ function resourceSpec(entry: SchemaEntry): any {
   const cls = exported(entry.name) as ts.ClassDeclaration;
   const args = exported(`${entry.name}Args`) as ts.InterfaceDeclaration;
   const secrets = SECRET_OUTPUTS[entry.name] ?? [];
-  const inputs = objectOf(args, args.name.text, entry.secretInputs ?? []);
+  const inputs = objectOf(args);
   const outputs = outputsOf(cls, secrets);
   return {
     description: describe(cls),

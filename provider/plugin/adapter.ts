@@ -63,6 +63,7 @@ function secretInputs(values: any): string[] {
 }
 
 export function pluginProvider(version: string, schema: string): provider.Provider {
+  const outputNames = schemaOutputs(schema);
   const seen = new Map<string, Seen>();
   const note = (urn: string, kind: string, update: Partial<Seen>): void => {
     seen.set(urn, Object.assign(seen.get(urn) ?? { kind }, update));
@@ -204,9 +205,8 @@ export function pluginProvider(version: string, schema: string): provider.Provid
     async construct(name, type, inputs, options) {
       if (type !== `${PACKAGE}:index:SwarmCluster`) throw new Error(`${PACKAGE}: unknown component type ${type}`);
       const args = await knownArgs(name, inputs);
-      const outputs = schemaOutputs(schema);
       const made = (kind: string) => (n: string, a: any, o: pulumi.CustomResourceOptions) =>
-        new PackageResource(kind, n, a, outputs[kind], o) as any;
+        new PackageResource(kind, n, a, outputNames[kind], o) as any;
       const cluster = new SwarmCluster(name, args, options, {
         node: made("SwarmNode"),
         overlay: made("OverlayNetwork"),

@@ -12,8 +12,6 @@ export interface SchemaEntry {
   readonly name: string;
   /** A component resource (the plugin's `construct`), not a custom one. */
   readonly component?: boolean;
-  /** Inputs always secret on the wire (the generated SDKs wrap them). */
-  readonly secretInputs?: readonly string[];
 }
 
 export const RESOURCES: readonly (SchemaEntry & { name: ProviderKind | "SwarmCluster" })[] = [

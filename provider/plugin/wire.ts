@@ -79,8 +79,7 @@ export function encodeProps(values: Record<string, any>, secrets: ReadonlySet<st
   for (const [k, v] of Object.entries(values)) {
     if (v === undefined) continue;
     const plain = encodeRefs(v);
-    out[k] =
-      secrets.has(k) && !(typeof plain === "string" && plain === UNKNOWN) ? { [SIG]: SECRET, value: plain } : plain;
+    out[k] = secrets.has(k) && plain !== UNKNOWN ? { [SIG]: SECRET, value: plain } : plain;
   }
   return out;
 }

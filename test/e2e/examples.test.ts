@@ -12,7 +12,7 @@
 import * as assert from "node:assert/strict";
 import type Docker from "dockerode";
 import { MANAGED_LABEL } from "../../provider/model/model";
-import { ensureTestImage, exec, removeContainers, RUN_ID, startContainer } from "../support/fixtures";
+import { ensureTestImage, exec, RUN_ID, startContainer } from "../support/fixtures";
 import { testEngine } from "../support/hooks";
 import { startLab, type Lab } from "../support/lab";
 import { answersOf, createTestService, runningTasks } from "../support/swarm";
@@ -41,11 +41,7 @@ describe("the shipped examples with the pulumi command", function () {
       project = cliProject({ example: "quickstart" }, stackName);
     });
 
-    after(async () => {
-      project?.pulumi(["destroy", "--yes"], { allowFailure: true });
-      project?.remove();
-      await removeContainers(containers);
-    });
+    after(() => disposeOnLab(project, containers, undefined));
 
     it("preview plans the network and both attachments; up makes them, and the containers reach each other by alias", async () => {
       const p = project!;

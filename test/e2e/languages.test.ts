@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type Docker from "dockerode";
 import { MANAGED_LABEL, OWNER_LABEL } from "../../provider/model/model";
-import { ensureTestImage, exec, removeContainers, RUN_ID, startContainer } from "../support/fixtures";
+import { ensureTestImage, exec, RUN_ID, startContainer } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab } from "../support/lab";
 import {
   assertConverged,
@@ -45,21 +45,26 @@ describe("programs in Python, Go and YAML, through the provider plugin", functio
     assert.deepEqual(labLeftovers(lab.id), [], "the lab left objects behind");
   });
 
+  /** An example's project with two running containers of its own (`<prefix>-a`, `-b`) on the lab's host. */
+  async function onLabHost(
+    example: string,
+    prefix: string,
+    stack: string,
+  ): Promise<{ project: CliProject; containers: Docker.Container[] }> {
+    const containers = await Promise.all([
+      startContainer(docker(), `${prefix}-a`),
+      startContainer(docker(), `${prefix}-b`),
+    ]);
+    return { containers, project: languageProject({ example }, stack, { DOCKER_HOST: lab!.hosts[0].host }) };
+  }
+
   describe("examples/python: the quickstart in Python", () => {
     let project: CliProject | undefined;
     let containers: Docker.Container[] = [];
     const stack = `py${RUN_ID}`;
 
-    before(async () => {
-      containers = await Promise.all([startContainer(docker(), "py-a"), startContainer(docker(), "py-b")]);
-      project = languageProject({ example: "python" }, stack, { DOCKER_HOST: lab!.hosts[0].host });
-    });
-
-    after(async () => {
-      project?.pulumi(["destroy", "--yes"], { allowFailure: true });
-      project?.remove();
-      await removeContainers(containers);
-    });
+    before(async () => ({ project, containers } = await onLabHost("python", "py", stack)));
+    after(() => disposeOnLab(project, containers, undefined));
 
     it("preview plans, up makes the network and both attachments; the containers reach each other by alias; converged", async () => {
       const p = project!;
@@ -153,16 +158,8 @@ describe("programs in Python, Go and YAML, through the provider plugin", functio
     let containers: Docker.Container[] = [];
     const stack = `go${RUN_ID}`;
 
-    before(async () => {
-      containers = await Promise.all([startContainer(docker(), "go-a"), startContainer(docker(), "go-b")]);
-      project = languageProject({ example: "go" }, stack, { DOCKER_HOST: lab!.hosts[0].host });
-    });
-
-    after(async () => {
-      project?.pulumi(["destroy", "--yes"], { allowFailure: true });
-      project?.remove();
-      await removeContainers(containers);
-    });
+    before(async () => ({ project, containers } = await onLabHost("go", "go", stack)));
+    after(() => disposeOnLab(project, containers, undefined));
 
     it("preview, up (the lookup lists both), ping by alias, converged, a refused mistake, destroy", async () => {
       const p = project!;
@@ -200,16 +197,8 @@ describe("programs in Python, Go and YAML, through the provider plugin", functio
     let containers: Docker.Container[] = [];
     const stack = `yaml${RUN_ID}`;
 
-    before(async () => {
-      containers = await Promise.all([startContainer(docker(), "yaml-a"), startContainer(docker(), "yaml-b")]);
-      project = languageProject({ example: "yaml" }, stack, { DOCKER_HOST: lab!.hosts[0].host });
-    });
-
-    after(async () => {
-      project?.pulumi(["destroy", "--yes"], { allowFailure: true });
-      project?.remove();
-      await removeContainers(containers);
-    });
+    before(async () => ({ project, containers } = await onLabHost("yaml", "yaml", stack)));
+    after(() => disposeOnLab(project, containers, undefined));
 
     it("up, converged, an edit in place, one that replaces, a refused mistake, refresh, destroy", async () => {
       const p = project!;

@@ -74,7 +74,7 @@ export async function destroySwarmExample(p: CliProject, lab: Lab, containers: D
   for (const c of containers) assert.equal((await c.inspect()).State.Running, true);
 }
 
-/** After an example on the lab: its stack destroyed, its project and containers removed, then the lab, proven to leave nothing. */
+/** After an example: its stack destroyed, its project and containers removed, then its lab (if any), proven to leave nothing. */
 export async function disposeOnLab(
   project: CliProject | undefined,
   containers: Docker.Container[],
