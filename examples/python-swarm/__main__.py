@@ -7,6 +7,8 @@ Config:
 - `managers`: how many of them are managers (default 1)
 - `sshKey` (secret, optional): the private key for `ssh://` hosts
 - `attach` (optional): `[{"host": 1, "container": "api", "alias": "api"}, ...]`, host by index
+- `services` (optional): `[{"service": "shop_web", "alias": "web"}, ...]`: swarm services another
+  tool made (`docker stack deploy`, compose) put on the overlay too, answering there by alias
 """
 import pulumi
 import pulumi_docker_networking as dn
@@ -42,6 +44,17 @@ attachments = [
     )
     for a in config.get_object("attach") or []
 ]
+# `docker service update --network-add`, on the first manager (the overlay's engine); destroy
+# takes the overlay off the service again. Never on a service this stack declares itself.
+services = [
+    dn.ServiceAttachment(
+        f"{s['service']}-on-mesh",
+        network=mesh,
+        service=s["service"],
+        aliases=[s["alias"]],
+    )
+    for s in config.get_object("services") or []
+]
 
 pulumi.export("clusterId", cluster.cluster_id)
 pulumi.export("managerAddress", cluster.manager_address)
@@ -50,6 +63,7 @@ pulumi.export("nodes", cluster.nodes.apply(lambda nodes: pulumi.Output.all(*[n.h
 pulumi.export("meshName", mesh.name)
 pulumi.export("addresses", [a.ipv4_address for a in attachments])
 pulumi.export("meshVerification", mesh.verification)
+pulumi.export("services", [{"service": s.service_name, "virtualIp": s.virtual_ip} for s in services])
 # `docker node ls` on the first manager, once the swarm is built: the cluster's ID orders the
 # lookup after it (depends_on a component does not reach the nodes it makes in the plugin).
 first_host = config.require_object("hosts")[0]["host"]

@@ -21,6 +21,7 @@ import {
   requireCli,
   type CliProject,
 } from "./project";
+import { answersSettled, createTestService, runningTasks } from "../support/swarm";
 import { configureSwarmExample, destroySwarmExample, disposeOnLab, swarmLab, upSwarmExample } from "./swarmExample";
 
 /** The networks of a stack (the examples label theirs with the stack's name). */
@@ -292,6 +293,42 @@ describe("programs in Python, Go and YAML, through the provider plugin", functio
       const ping = await exec(swarm!.hosts[1].docker, containers[0].id, ["ping", "-c", "1", "-W", "5", "peer1b"]);
       assert.equal(ping.code, 0, ping.output);
       p.pulumi(["preview", "--expect-no-changes"]);
+    });
+
+    it("a service another tool made joins the overlay by a ServiceAttachment and answers there by alias; taking it out of the config takes the overlay off the service", async () => {
+      const p = project!;
+      const h = swarm!.hosts;
+      // As `docker stack deploy` would have made it, on no network of this stack; dnsrr, so its
+      // alias resolves to each task's own address.
+      let made = "";
+      const shop = await createTestService(h[0].docker, "pyshop", [], { endpointMode: "dnsrr" }, (id) => (made = id));
+      try {
+        p.pulumi(["config", "set", "--path", "services[0].service", shop.name]);
+        p.pulumi(["config", "set", "--path", "services[0].alias", "shop"]);
+        const up = p.pulumi(["up", "--yes"]);
+        assert.deepEqual(changes(up.stdout), { created: 1, unchanged: 8 }, up.stdout);
+        assert.deepEqual(outputs(p).services, [{ service: shop.name, virtualIp: "" }]);
+        const taskNetworks = async (): Promise<{ Target: string; Aliases?: string[] }[]> =>
+          (await h[0].docker.getService(shop.id).inspect()).Spec.TaskTemplate.Networks ?? [];
+        const meshId = (await h[0].docker.getNetwork(outputs(p).meshName).inspect()).Id;
+        assert.deepEqual(
+          (await taskNetworks()).map((n) => [n.Target, n.Aliases]),
+          [[meshId, ["shop"]]],
+        );
+        // From a worker's container on the overlay, the alias answers with every task, whichever host it runs on.
+        const tasks = await runningTasks(h[0].docker, shop.id, 3);
+        const want = tasks.map((t) => t.container.slice(0, 12)).sort();
+        assert.deepEqual(await answersSettled(h[1].docker, containers[0].id, "shop", want), want);
+        assertConverged(p);
+
+        p.pulumi(["config", "rm", "services"]);
+        const off = p.pulumi(["up", "--yes"]);
+        assert.deepEqual(changes(off.stdout), { deleted: 1, unchanged: 8 }, off.stdout);
+        assert.deepEqual(await taskNetworks(), [], "the overlay is off the service; the service runs on");
+        p.pulumi(["preview", "--expect-no-changes"]);
+      } finally {
+        if (made) await h[0].docker.getService(made).remove();
+      }
     });
 
     it("destroy takes the overlay down and every host out of the swarm", () =>
