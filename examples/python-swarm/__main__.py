@@ -64,6 +64,29 @@ pulumi.export("meshName", mesh.name)
 pulumi.export("addresses", [a.ipv4_address for a in attachments])
 pulumi.export("meshVerification", mesh.verification)
 pulumi.export("services", [{"service": s.service_name, "virtualIp": s.virtual_ip} for s in services])
+# What every host's engine shows once the containers are attached (the data the topology picture,
+# `npx pulumi-docker-networking topology`, draws): the containers each host has on the overlay.
+topology = dn.get_topology_output(
+    connections=[h.connection for h in hosts],
+    opts=pulumi.InvokeOutputOptions(depends_on=attachments),
+)
+pulumi.export(
+    "meshMembers",
+    # The ssh key only reaches the engines; what they report holds no secret.
+    pulumi.Output.unsecret(
+        # Applied in turn, not by Output.all, which would make the typed results plain dicts.
+        mesh.name.apply(
+            lambda mesh_name: topology.hosts.apply(
+                lambda hosts: {
+                    h.hostname: sorted(
+                        c.name for c in h.containers if any(e.network == mesh_name for e in c.endpoints)
+                    )
+                    for h in hosts
+                }
+            )
+        )
+    ),
+)
 # `docker node ls` on the first manager, once the swarm is built: the cluster's ID orders the
 # lookup after it (depends_on a component does not reach the nodes it makes in the plugin).
 first_host = config.require_object("hosts")[0]["host"]

@@ -276,6 +276,13 @@ describe("programs in Python, Go and YAML, through the provider plugin", functio
         "the component's nodes output: the SwarmNode resources it made",
       );
       assert.deepEqual(out.swarmNodes, swarm!.hosts.map((x) => x.hostname).sort(), "getSwarm, after the cluster");
+      const names = await Promise.all(containers.map(async (c) => (await c.inspect()).Name.slice(1)));
+      assert.deepEqual(
+        out.meshMembers,
+        Object.fromEntries(swarm!.hosts.map((x, i) => [x.hostname, i === 0 ? [] : [names[i - 1]]])),
+        "getTopology over the three hosts (one over ssh://), after the attachments",
+      );
+      assert.doesNotMatch(p.pulumi(["stack", "output", "meshMembers"]).stdout, /\[secret\]/);
       assertConverged(p);
     });
 
