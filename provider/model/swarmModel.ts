@@ -53,6 +53,17 @@ export function nodeLabel(id: string, node?: Pick<SwarmNodeInfo, "hostname" | "a
   return `${node.hostname} (${[node.address, short].filter(Boolean).join(", ")})`;
 }
 
+/**
+ * What else an overlay attachment on a swarm node that timed out (`attaching to network failed
+ * ... context deadline exceeded`) can mean: the node's gossip with the others is broken or still
+ * healing, and its bulk sync on joining the network times out. "" for any other reason.
+ */
+export function attachTimeoutHint(reason: string): string {
+  return /attaching to network failed/i.test(reason) && /deadline exceeded|timed? ?out/i.test(reason)
+    ? `A node whose gossip with the others fails (7946/tcp and udp filtered, or healing for a few seconds after) times out too: its engine's log says "Bulk sync to node ... timed out"`
+    : "";
+}
+
 /** The swarm as a manager sees it (`docker swarm inspect`, `docker swarm join-token`). */
 export interface SwarmInfo {
   readonly clusterId: string;

@@ -25,6 +25,7 @@ import { picked, withoutUndefined } from "../model/values";
 import { ATTACHMENT_ARGS, ATTACHMENT_INTERNAL, attachmentProblems, networkShown } from "../model/attachmentValidation";
 import { failedCheck } from "../model/validation";
 import { attachmentNeeds } from "../model/engineFeatures";
+import { attachTimeoutHint } from "../model/swarmModel";
 import { kernelLacks } from "./lanDrivers";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- dynamic providers receive raw property bags */
@@ -175,7 +176,10 @@ async function failedConnect(engine: Engine, ref: string, inputs: any, err: unkn
     !network && declared.length > 0
       ? `. The swarm's managers did not grant the attachment: check that ${declared.map((f) => inputs[f]).join(" and ")} is free on "${shown}" (docker network inspect --verbose ${shown} on a manager lists its endpoints on every node)`
       : "";
-  return new Error(`${head}: docker network connect failed${note}: ${reason}${swarmHint}${keptNote}`);
+  const gossip = attachTimeoutHint(reason);
+  return new Error(
+    `${head}: docker network connect failed${note}: ${reason}${swarmHint}${gossip && `. ${gossip}`}${keptNote}`,
+  );
 }
 
 /** The engine's words in an error of Engine.fail ("docker network connect X Y on HOST: words"). */

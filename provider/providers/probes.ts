@@ -20,7 +20,7 @@ import {
   tcpProbeScript,
   type PairResult,
 } from "../model/probe";
-import { withSwarmPort } from "../model/swarmModel";
+import { attachTimeoutHint, withSwarmPort } from "../model/swarmModel";
 import { until } from "./wait";
 
 /** A probe's settings as declared (`preflight`, `verify`). */
@@ -141,13 +141,9 @@ async function probeContainers(
     const hostname = (await engine.localSwarm()).hostname || engine.host;
     const id = await engine.startProbe({ image, network, name, cmd: ["sleep", "600"] }).catch((err: Error) => {
       if (!/attaching to network failed/i.test(err.message)) throw err;
-      // A timeout is also what a node gets while its gossip with the others is broken or still
-      // healing (its bulk sync on joining the network times out), as after 7946 was filtered.
-      const gossip = /deadline exceeded|timed? ?out/i.test(err.message)
-        ? `; a node whose gossip with the others fails (7946/tcp and udp filtered, or healing for a few seconds after) times out (its engine's log says "Bulk sync to node ... timed out")`
-        : "";
+      const gossip = attachTimeoutHint(err.message);
       throw new Error(
-        `probe on ${hostname} could not join network "${network}": ${err.message}. A node whose availability is drain or pause takes no new containers on overlays (docker node update --availability active), and a node outside the swarm none at all${gossip}`,
+        `probe on ${hostname} could not join network "${network}": ${err.message}. A node whose availability is drain or pause takes no new containers on overlays (docker node update --availability active), and a node outside the swarm none at all${gossip && `. ${gossip}`}`,
       );
     });
     const container = await engine.inspectContainer(id);

@@ -12,6 +12,7 @@ import type Docker from "dockerode";
 import { MANAGED_LABEL, OWNER_LABEL } from "../../provider/model/model";
 import { ensureTestImage, exec, RUN_ID, startContainer } from "../support/fixtures";
 import { labLeftovers, startLab, type Lab } from "../support/lab";
+import { answersSettled, createTestService, runningTasks } from "../support/swarm";
 import {
   assertConverged,
   changes,
@@ -21,7 +22,6 @@ import {
   requireCli,
   type CliProject,
 } from "./project";
-import { answersSettled, createTestService, runningTasks } from "../support/swarm";
 import { configureSwarmExample, destroySwarmExample, disposeOnLab, swarmLab, upSwarmExample } from "./swarmExample";
 
 /** The networks of a stack (the examples label theirs with the stack's name). */

@@ -2,6 +2,7 @@ import * as assert from "node:assert/strict";
 import { diffSwarmNode } from "../../provider/model/diff";
 import { overlayDriver } from "../../provider/providers/drivers";
 import {
+  attachTimeoutHint,
   formatDuration,
   localSwarmFromInfo,
   parseDuration,
@@ -78,6 +79,14 @@ describe("swarm model", () => {
     assert.equal(withSwarmPort("mgr.example"), "mgr.example:2377");
     assert.equal(withSwarmPort("2001:db8::1"), "[2001:db8::1]:2377");
     assert.equal(withSwarmPort("[2001:db8::1]:2377"), "[2001:db8::1]:2377");
+  });
+
+  it("an overlay attach that timed out also names the node's gossip (7946) as a cause; other refusals do not", () => {
+    const timedOut =
+      "attaching to network failed, make sure your network options are correct and check manager logs: context deadline exceeded";
+    assert.match(attachTimeoutHint(timedOut), /gossip .*7946\/tcp and udp.*Bulk sync to node \.\.\. timed out/);
+    assert.equal(attachTimeoutHint("attaching to network failed: Address already in use"), "");
+    assert.equal(attachTimeoutHint("context deadline exceeded"), "", "not an overlay attach");
   });
 
   it("drops undefined members at any depth", () => {
